@@ -1,0 +1,323 @@
+//! The blocking HTTP client for the token endpoints.
+//!
+//! Blocking on purpose: the GUI runs every call on a worker thread and the command line is
+//! sequential, so an async runtime would add weight and nothing else.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::blocking::{RequestBuilder, Response};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
+use reqwest::{Method, Url};
+
+use super::credentials::Credentials;
+use super::envelope::{self, Envelope};
+use super::error::ApiError;
+use super::token::{API_KEY_TOKEN_TYPE, ApiKey, NewApiKey, TokenNumber};
+use super::transport;
+
+/// Connection settings that are not credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// For example `https://go.netlicensing.io/core/v2/rest`.
+    pub base_url: String,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// An HTTPS proxy (`http://proxy:3128`), in addition to `HTTPS_PROXY` from the environment.
+    pub proxy: Option<String>,
+    /// A PEM file with extra CA certificates (corporate TLS inspection), trusted beside the OS store.
+    pub extra_ca_file: Option<PathBuf>,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            proxy: None,
+            extra_ca_file: None,
+        }
+    }
+}
+
+/// A NetLicensing client for one account.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::blocking::Client,
+    base: Url,
+    host: String,
+    authorization: HeaderValue,
+    credentials: Credentials,
+    request_timeout: Duration,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base.as_str())
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Characters left as they are in a path segment; everything else is percent-encoded.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
+
+impl Client {
+    pub fn new(config: &ClientConfig, credentials: Credentials) -> Result<Self, ApiError> {
+        let base = parse_base_url(&config.base_url)?;
+        let host = host_label(&base);
+        let mut builder = reqwest::blocking::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        if is_loopback(&base) {
+            // The sandbox and test servers are local: a proxy from the environment must not
+            // intercept them.
+            builder = builder.no_proxy();
+        } else if let Some(proxy) = config.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
+            let proxy = reqwest::Proxy::https(proxy.trim())
+                .map_err(|_| ApiError::Config(format!("the proxy address {proxy:?} is not a URL")))?
+                .no_proxy(reqwest::NoProxy::from_env());
+            builder = builder.proxy(proxy);
+        }
+        if let Some(path) = &config.extra_ca_file {
+            for certificate in transport::read_certificates(path)? {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ApiError::Config(transport::innermost(&e)))?;
+        let mut authorization = HeaderValue::from_str(credentials.authorization_header().expose())
+            .map_err(|_| {
+                ApiError::Config("the credentials contain characters a header cannot carry".into())
+            })?;
+        authorization.set_sensitive(true);
+        Ok(Client {
+            http,
+            base,
+            host,
+            authorization,
+            credentials,
+            request_timeout: config.request_timeout,
+        })
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// One page of tokens of type `APIKEY` (tokens of other types are dropped even when the
+    /// server ignored the filter). `page` is 0-based.
+    pub fn list_page(&self, page: u64, items: u32) -> Result<KeyPage, ApiError> {
+        let filter = format!("tokenType={API_KEY_TOKEN_TYPE};page={page};items={items}");
+        let request = self
+            .request(Method::GET, &["token"])
+            .query(&[("filter", filter.as_str())]);
+        let envelope = self.send(request, &format!("GET /token page {page}"))?;
+        Ok(KeyPage {
+            keys: envelope
+                .items
+                .iter()
+                .filter_map(ApiKey::from_item)
+                .collect(),
+            paging: envelope.paging,
+        })
+    }
+
+    /// One API key by its number.
+    pub fn get_api_key(&self, number: &TokenNumber) -> Result<ApiKey, ApiError> {
+        let request = self.request(Method::GET, &["token", number.expose()]);
+        let envelope = self.send(request, &format!("GET /token/{}", number.masked()))?;
+        envelope
+            .items
+            .iter()
+            .find_map(ApiKey::from_item)
+            .ok_or(ApiError::NotFound {
+                server: Some(format!("{} is not an API key", number.masked())),
+            })
+    }
+
+    /// Creates an API key and returns it, number included.
+    pub fn create_api_key(&self, new_key: &NewApiKey) -> Result<ApiKey, ApiError> {
+        let mut form: Vec<(&str, &str)> = vec![("tokenType", API_KEY_TOKEN_TYPE)];
+        if let Some(role) = new_key.role {
+            form.push(("apiKeyRole", role.id()));
+        }
+        let fields = [
+            ("name", new_key.name.as_deref()),
+            ("licenseeNumber", new_key.customer.as_deref()),
+            (
+                "privateKey",
+                new_key.private_key.as_ref().map(super::Secret::expose),
+            ),
+        ];
+        // Empty form fields are never sent: the service has answered them with errors.
+        form.extend(fields.into_iter().filter_map(|(name, value)| {
+            let value = value?.trim();
+            (!value.is_empty()).then_some((name, value))
+        }));
+        let request = self.request(Method::POST, &["token"]).form(&form);
+        let envelope = self.send(request, "POST /token")?;
+        envelope
+            .items
+            .iter()
+            .find_map(ApiKey::from_item)
+            .ok_or_else(|| ApiError::Unreadable {
+                status: 200,
+                what: "an answer that holds no API key".to_owned(),
+            })
+    }
+
+    /// Deletes (revokes) a token. Any 2xx counts as done.
+    pub fn delete_token(&self, number: &TokenNumber) -> Result<(), ApiError> {
+        let request = self.request(Method::DELETE, &["token", number.expose()]);
+        self.send(request, &format!("DELETE /token/{}", number.masked()))
+            .map(drop)
+    }
+
+    /// The cheap credential check: `GET /utility/licensingModels`.
+    /// 401 means bad credentials; 403 means valid but not allowed to read.
+    pub fn check_credentials(&self) -> Result<(), ApiError> {
+        let request = self.request(Method::GET, &["utility", "licensingModels"]);
+        self.send(request, "GET /utility/licensingModels").map(drop)
+    }
+
+    fn request(&self, method: Method, segments: &[&str]) -> RequestBuilder {
+        let mut url = self.base_url().to_owned();
+        for segment in segments {
+            url.push('/');
+            url.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+        }
+        self.http
+            .request(method, url)
+            .header(ACCEPT, "application/json")
+            .header(
+                USER_AGENT,
+                concat!("netlicensing-keys/", env!("CARGO_PKG_VERSION")),
+            )
+            .header(AUTHORIZATION, self.authorization.clone())
+    }
+
+    /// Sends a request and reads the answer. `what` names the call in logs, with keys masked.
+    fn send(&self, request: RequestBuilder, what: &str) -> Result<Envelope, ApiError> {
+        let started = Instant::now();
+        let outcome = request
+            .send()
+            .map_err(|e| transport::classify(&e, &self.host, self.request_timeout))
+            .and_then(|response| self.read(response));
+        let millis = started.elapsed().as_millis();
+        match &outcome {
+            Ok(_) => tracing::debug!(call = what, millis, "NetLicensing call succeeded"),
+            Err(error) => tracing::info!(call = what, millis, %error, "NetLicensing call failed"),
+        }
+        outcome
+    }
+
+    fn read(&self, response: Response) -> Result<Envelope, ApiError> {
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .map_err(|e| transport::classify(&e, &self.host, self.request_timeout))?;
+        interpret(status, &body)
+    }
+}
+
+/// One page of a key list.
+#[derive(Debug, Clone)]
+pub struct KeyPage {
+    pub keys: Vec<ApiKey>,
+    pub paging: envelope::Paging,
+}
+
+/// Turns a status and a body into an envelope or the error they mean.
+pub(crate) fn interpret(status: u16, body: &[u8]) -> Result<Envelope, ApiError> {
+    let success = (200..300).contains(&status);
+    if success && body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Envelope::default());
+    }
+    let parsed = envelope::parse(body);
+    let envelope = match parsed {
+        Ok(envelope) => envelope,
+        Err(_) if status == 401 => return Err(ApiError::BadCredentials { server: None }),
+        Err(_) if status == 403 => return Err(ApiError::PermissionDenied { server: None }),
+        Err(error) => return Err(ApiError::unreadable(status, &error)),
+    };
+    let error = envelope.first_error();
+    let server = error.map(|info| info.value.clone());
+    let not_found = error.is_some_and(|info| info.id == "NotFoundException");
+    match status {
+        // A 2xx can still carry an ERROR info (validation does this): for our calls that is a
+        // failure.
+        200..=299 if error.is_none() => Ok(envelope),
+        200..=299 | 400 if not_found => Err(ApiError::NotFound { server }),
+        200..=299 | 400 => Err(ApiError::InvalidInput { server }),
+        401 => Err(ApiError::BadCredentials { server }),
+        402 => Err(ApiError::Quota { server }),
+        403 => Err(ApiError::PermissionDenied { server }),
+        404 => Err(ApiError::NotFound { server }),
+        500..=599 => Err(ApiError::Server { status, server }),
+        _ => Err(ApiError::UnexpectedStatus { status, server }),
+    }
+}
+
+/// Checks the base URL: http(s) only, and https unless it points at this computer.
+pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
+    let text = text.trim();
+    let url = Url::parse(text).map_err(|e| ApiError::InvalidBaseUrl {
+        reason: e.to_string(),
+    })?;
+    if url.cannot_be_a_base() || url.host().is_none() {
+        return Err(ApiError::InvalidBaseUrl {
+            reason: "it has no host name".into(),
+        });
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ApiError::InvalidBaseUrl {
+            reason: "credentials do not belong in the URL; enter them in the settings".into(),
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ApiError::InvalidBaseUrl {
+            reason: "it must not have a query (?…) or fragment (#…)".into(),
+        });
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(ApiError::InsecureBaseUrl),
+        other => Err(ApiError::InvalidBaseUrl {
+            reason: format!("it must start with https://, not {other}://"),
+        }),
+    }
+}
+
+/// Whether a URL points at this computer.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// `host` or `host:port`, for error messages.
+fn host_label(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("the server");
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

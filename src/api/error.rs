@@ -1,0 +1,187 @@
+//! Every way a call to NetLicensing can fail, each with one sentence for people.
+//!
+//! The sentences use the server's own message when there is one, and never contain a secret:
+//! transport details come from the innermost error, which names no URL (API keys can be in URLs).
+
+use std::time::Duration;
+
+use super::envelope::ParseError;
+use super::token::InvalidTokenNumber;
+
+/// What went wrong, in a form a person can act on. `Display` is the user-facing sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error(
+        "NetLicensing did not accept the credentials{}. Check the username and password, or the API key.",
+        said(server.as_deref())
+    )]
+    BadCredentials { server: Option<String> },
+
+    #[error(
+        "The credentials are valid but not allowed to do this{}. Managing API keys needs the vendor login or an API key with the Admin role.",
+        said(server.as_deref())
+    )]
+    PermissionDenied { server: Option<String> },
+
+    #[error("{}", not_found(server.as_deref()))]
+    NotFound { server: Option<String> },
+
+    #[error("The NetLicensing plan's quota is used up{}.", said(server.as_deref()))]
+    Quota { server: Option<String> },
+
+    #[error("NetLicensing refused the request{}.", said(server.as_deref()))]
+    InvalidInput { server: Option<String> },
+
+    #[error(
+        "NetLicensing had a server error (HTTP {status}){}. Try again in a moment.",
+        said(server.as_deref())
+    )]
+    Server { status: u16, server: Option<String> },
+
+    #[error(
+        "NetLicensing answered with an unexpected HTTP {status}{}.",
+        said(server.as_deref())
+    )]
+    UnexpectedStatus { status: u16, server: Option<String> },
+
+    #[error(
+        "The server answered HTTP {status} with {what}, not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
+    )]
+    Unreadable { status: u16, what: String },
+
+    #[error(
+        "A secure connection to {host} could not be set up ({detail}). If your network inspects TLS, add its CA certificate in the network settings."
+    )]
+    Tls { host: String, detail: String },
+
+    #[error(
+        "The server name {host} could not be found. Check the base URL and your network connection."
+    )]
+    Dns { host: String },
+
+    #[error("{host} refused the connection. Is the server running, and is the base URL right?")]
+    ConnectionRefused { host: String },
+
+    #[error("{host} did not answer within {} seconds.", .after.as_secs_f32())]
+    Timeout { host: String, after: Duration },
+
+    #[error("Could not talk to {host}: {detail}.")]
+    Network { host: String, detail: String },
+
+    #[error("The base URL is not valid: {reason}.")]
+    InvalidBaseUrl { reason: String },
+
+    #[error(
+        "The base URL must start with https://. Plain http:// is allowed only for this computer (localhost, 127.0.0.1)."
+    )]
+    InsecureBaseUrl,
+
+    #[error("That is not an API key: {0}.")]
+    InvalidKey(#[from] InvalidTokenNumber),
+
+    #[error("The network settings are not usable: {0}.")]
+    Config(String),
+}
+
+/// The families of errors, for exit codes and for choosing what the UI offers next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Authentication,
+    Permission,
+    NotFound,
+    Network,
+    Server,
+    Usage,
+    Other,
+}
+
+impl ApiError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ApiError::BadCredentials { .. } => ErrorKind::Authentication,
+            ApiError::PermissionDenied { .. } => ErrorKind::Permission,
+            ApiError::NotFound { .. } => ErrorKind::NotFound,
+            ApiError::Tls { .. }
+            | ApiError::Dns { .. }
+            | ApiError::ConnectionRefused { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::Network { .. } => ErrorKind::Network,
+            ApiError::Server { .. }
+            | ApiError::Unreadable { .. }
+            | ApiError::UnexpectedStatus { .. } => ErrorKind::Server,
+            ApiError::InvalidBaseUrl { .. }
+            | ApiError::InsecureBaseUrl
+            | ApiError::InvalidKey(_)
+            | ApiError::Config(_) => ErrorKind::Usage,
+            ApiError::Quota { .. } | ApiError::InvalidInput { .. } => ErrorKind::Other,
+        }
+    }
+
+    /// The error for a body that is not an envelope.
+    pub(crate) fn unreadable(status: u16, error: &ParseError) -> Self {
+        ApiError::Unreadable {
+            status,
+            what: error.to_string(),
+        }
+    }
+}
+
+/// `: "message"` when the server said something worth repeating.
+fn said(server: Option<&str>) -> String {
+    match server.map(str::trim) {
+        Some(message) if !message.is_empty() => format!(" (NetLicensing said: \"{message}\")"),
+        _ => String::new(),
+    }
+}
+
+fn not_found(server: Option<&str>) -> String {
+    match server.map(str::trim) {
+        Some(message) if !message.is_empty() => format!("Not found: {message}"),
+        _ => "Not found: the key does not exist, or was revoked already.".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_use_the_servers_message() {
+        let error = ApiError::BadCredentials {
+            server: Some("Unauthorized".into()),
+        };
+        assert_eq!(
+            error.to_string(),
+            "NetLicensing did not accept the credentials (NetLicensing said: \"Unauthorized\"). Check the username and password, or the API key."
+        );
+        let denied = ApiError::PermissionDenied { server: None }.to_string();
+        assert!(denied.contains("vendor login or an API key with the Admin role"));
+        assert_eq!(
+            ApiError::NotFound {
+                server: Some("Token 'x' not found".into())
+            }
+            .to_string(),
+            "Not found: Token 'x' not found"
+        );
+    }
+
+    #[test]
+    fn unreadable_names_the_status_and_what_came() {
+        let error = ApiError::unreadable(502, &ParseError::Html);
+        assert!(error.to_string().contains("HTTP 502"));
+        assert!(error.to_string().contains("HTML page"));
+        assert_eq!(error.kind(), ErrorKind::Server);
+    }
+
+    #[test]
+    fn timeouts_say_how_long() {
+        let error = ApiError::Timeout {
+            host: "go.netlicensing.io".into(),
+            after: Duration::from_millis(2500),
+        };
+        assert_eq!(
+            error.to_string(),
+            "go.netlicensing.io did not answer within 2.5 seconds."
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! The NetLicensing API client. It knows nothing about the GUI or the command line; both call it.
+
+pub mod client;
+pub mod credentials;
+pub mod envelope;
+pub mod error;
+pub mod listing;
+pub mod role;
+pub mod secret;
+pub mod token;
+mod transport;
+
+pub use client::{Client, ClientConfig, KeyPage};
+pub use credentials::{AuthMethod, Credentials};
+pub use error::{ApiError, ErrorKind};
+pub use listing::{ListOptions, ListProgress};
+pub use role::Role;
+pub use secret::Secret;
+pub use token::{ApiKey, NewApiKey, TokenNumber};
+
+/// The live service.
+pub const DEFAULT_BASE_URL: &str = "https://go.netlicensing.io/core/v2/rest";

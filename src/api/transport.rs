@@ -1,0 +1,101 @@
+//! Turning transport failures (DNS, TCP, TLS, timeouts) into [`ApiError`]s.
+//!
+//! reqwest's own messages name the URL, and a URL can hold an API key (`/token/{key}`), so only
+//! the innermost cause is ever shown.
+
+use std::error::Error as StdError;
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use super::error::ApiError;
+
+pub(crate) fn classify(error: &reqwest::Error, host: &str, timeout: Duration) -> ApiError {
+    let host = host.to_owned();
+    if error.is_timeout() || chain_has_io_kind(error, io::ErrorKind::TimedOut) {
+        return ApiError::Timeout {
+            host,
+            after: timeout,
+        };
+    }
+    if chain_has_io_kind(error, io::ErrorKind::ConnectionRefused) {
+        return ApiError::ConnectionRefused { host };
+    }
+    let chain = chain_text(error).to_ascii_lowercase();
+    if chain.contains("dns error")
+        || chain.contains("failed to lookup address")
+        || chain.contains("name or service not known")
+        || chain.contains("no address associated")
+    {
+        return ApiError::Dns { host };
+    }
+    let detail = innermost(error);
+    if chain.contains("certificate")
+        || chain.contains("tls")
+        || chain.contains("handshake")
+        || chain.contains("corrupt message")
+        || chain.contains("invalid peer")
+    {
+        return ApiError::Tls { host, detail };
+    }
+    if error.is_body() || error.is_decode() {
+        return ApiError::Network {
+            host,
+            detail: format!("the connection broke off while reading the answer ({detail})"),
+        };
+    }
+    ApiError::Network { host, detail }
+}
+
+/// The message of the deepest cause: it describes the failure without naming the URL.
+pub(crate) fn innermost(error: &(dyn StdError + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+/// All causes below the top one, joined; the top one holds the URL and is skipped.
+fn chain_text(error: &(dyn StdError + 'static)) -> String {
+    let mut text = String::new();
+    let mut current = error.source();
+    while let Some(cause) = current {
+        text.push_str(&cause.to_string());
+        text.push_str(" / ");
+        current = cause.source();
+    }
+    text
+}
+
+fn chain_has_io_kind(error: &(dyn StdError + 'static), kind: io::ErrorKind) -> bool {
+    let mut current = Some(error);
+    while let Some(cause) = current {
+        if cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == kind)
+        {
+            return true;
+        }
+        current = cause.source();
+    }
+    false
+}
+
+/// Reads every certificate of a PEM file.
+pub(crate) fn read_certificates(path: &Path) -> Result<Vec<reqwest::Certificate>, ApiError> {
+    let shown = path.display();
+    let pem = std::fs::read(path).map_err(|e| {
+        ApiError::Config(format!(
+            "the CA certificate file {shown} cannot be read: {e}"
+        ))
+    })?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|_| ApiError::Config(format!("{shown} holds no PEM certificate")))?;
+    if certificates.is_empty() {
+        return Err(ApiError::Config(format!(
+            "{shown} holds no PEM certificate"
+        )));
+    }
+    Ok(certificates)
+}

@@ -1,0 +1,7 @@
+//! netlicensing-keys: manage the API keys of a NetLicensing account.
+//!
+//! Layers, one-way: `app` (egui) and `cli` (clap) call `api` (reqwest, serde; no GUI) and
+//! `credentials` (keychain, settings file); `sandbox` is the local NetLicensing stand-in.
+
+pub mod api;
+pub mod cli;
