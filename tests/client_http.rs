@@ -190,10 +190,16 @@ fn create_sends_form_fields_and_never_empty_ones() {
         request.header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
+    let (fields, created) = request
+        .body
+        .split_once("&createdAt=")
+        .expect("a creation date is recorded");
     assert_eq!(
-        request.body,
+        fields,
         "tokenType=APIKEY&apiKeyRole=ROLE_APIKEY_ANALYTICS&name=CRM+export"
     );
+    // 2026-12-03T16:44:37Z, percent-encoded
+    assert!(created.len() == 24 && created.ends_with('Z') && created.contains("%3A"), "{created}");
 }
 
 #[test]
@@ -208,10 +214,9 @@ fn create_with_customer_and_private_key() {
             private_key: Some("MIIEvQIBADANBgkqhkiG9w0BAQ+/=".into()),
         })
         .expect("create");
-    assert_eq!(
-        server.recorded()[0].body,
-        "tokenType=APIKEY&apiKeyRole=ROLE_APIKEY_LICENSEE&licenseeNumber=I042-ACME&privateKey=MIIEvQIBADANBgkqhkiG9w0BAQ%2B%2F%3D"
-    );
+    assert!(server.recorded()[0].body.starts_with(
+        "tokenType=APIKEY&apiKeyRole=ROLE_APIKEY_LICENSEE&licenseeNumber=I042-ACME&privateKey=MIIEvQIBADANBgkqhkiG9w0BAQ%2B%2F%3D&createdAt="
+    ));
 }
 
 #[test]

@@ -165,6 +165,11 @@ impl Client {
             let value = value?.trim();
             (!value.is_empty()).then_some((name, value))
         }));
+        // The service's own name for a creation date is unverified (API.md section 6), so the
+        // date is also recorded as a custom property, the way `name` is: keys created here
+        // then show their date in any client.
+        let created = now_rfc3339();
+        form.push(("createdAt", created.as_str()));
         let request = self.request(Method::POST, &["token"]).form(&form);
         let envelope = self.send(request, "POST /token")?;
         envelope
@@ -267,6 +272,15 @@ pub(crate) fn interpret(status: u16, body: &[u8]) -> Result<Envelope, ApiError> 
         500..=599 => Err(ApiError::Server { status, server }),
         _ => Err(ApiError::UnexpectedStatus { status, server }),
     }
+}
+
+/// The current time as RFC 3339 in UTC, to the second.
+fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// Checks the base URL: http(s) only, and https unless it points at this computer.
