@@ -199,7 +199,10 @@ fn create_sends_form_fields_and_never_empty_ones() {
         "tokenType=APIKEY&apiKeyRole=ROLE_APIKEY_ANALYTICS&name=CRM+export"
     );
     // 2026-12-03T16:44:37Z, percent-encoded
-    assert!(created.len() == 24 && created.ends_with('Z') && created.contains("%3A"), "{created}");
+    assert!(
+        created.len() == 24 && created.ends_with('Z') && created.contains("%3A"),
+        "{created}"
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The NetLicensing API client. It knows nothing about the GUI or the command line; both call it.
 
+pub mod access;
 pub mod client;
 pub mod credentials;
 pub mod envelope;
@@ -10,6 +11,7 @@ pub mod secret;
 pub mod token;
 mod transport;
 
+pub use access::Access;
 pub use client::{Client, ClientConfig, KeyPage};
 pub use credentials::{AuthMethod, Credentials};
 pub use error::{ApiError, ErrorKind};

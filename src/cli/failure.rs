@@ -1,0 +1,61 @@
+//! Why a command failed, and the exit code that tells scripts.
+
+use std::process::ExitCode;
+
+use crate::api::{ApiError, ErrorKind};
+
+/// A failed command. `Display` is the one line printed to standard error.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    /// The command was used wrongly (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    /// A confirmation was needed and could not be asked, or was declined.
+    #[error("{0}")]
+    NotConfirmed(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Authentication(String),
+    /// Anything else (exit code 1).
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Exit codes, documented in the README.
+pub mod code {
+    pub const SUCCESS: u8 = 0;
+    pub const OTHER: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const AUTHENTICATION: u8 = 3;
+    pub const PERMISSION: u8 = 4;
+    pub const NOT_FOUND: u8 = 5;
+    pub const NETWORK: u8 = 6;
+    pub const SERVER: u8 = 7;
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.code())
+    }
+
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Api(error) => match error.kind() {
+                ErrorKind::Authentication => code::AUTHENTICATION,
+                ErrorKind::Permission => code::PERMISSION,
+                ErrorKind::NotFound => code::NOT_FOUND,
+                ErrorKind::Network => code::NETWORK,
+                ErrorKind::Server => code::SERVER,
+                ErrorKind::Usage => code::USAGE,
+                ErrorKind::Other => code::OTHER,
+            },
+            Failure::Usage(_) | Failure::NotConfirmed(_) => code::USAGE,
+            Failure::NotFound(_) => code::NOT_FOUND,
+            Failure::Authentication(_) => code::AUTHENTICATION,
+            Failure::Other(_) => code::OTHER,
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! `list`, `create`, `revoke` and `rotate`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use super::args::{CreateArgs, CreateFormat, ListArgs, ListFormat, RevokeArgs, RotateArgs};
+use super::confirm::{confirm, ensure_can_ask};
+use super::failure::Failure;
+use super::output::{self, Reveal};
+use super::session::Session;
+use crate::api::{
+    ApiError, ApiKey, Client, ListOptions, ListProgress, NewApiKey, Secret, TokenNumber,
+};
+use crate::key_query::{KeyQuery, SortColumn, SortOrder, select};
+use crate::pem::private_key_body;
+
+pub fn list(session: &Session, args: &ListArgs) -> Result<(), Failure> {
+    let keys = fetch_all(&session.client)?;
+    let query = KeyQuery {
+        text: args.filter.clone().unwrap_or_default(),
+        role: args.role,
+    };
+    let order = SortOrder {
+        column: SortColumn::Created,
+        ascending: true,
+    };
+    let shown: Vec<&ApiKey> = select(&keys, &query, order)
+        .into_iter()
+        .map(|i| &keys[i])
+        .collect();
+    let reveal = if args.reveal {
+        Reveal::Full
+    } else {
+        Reveal::Masked
+    };
+    let text = match args.format {
+        ListFormat::Table if shown.is_empty() => "No API keys.\n".to_owned(),
+        ListFormat::Table => output::table(&shown, reveal),
+        ListFormat::Json => output::json_array(&shown, reveal) + "\n",
+        ListFormat::Csv => output::csv(&shown, reveal),
+    };
+    print!("{text}");
+    Ok(())
+}
+
+/// Every key, with a progress line on a terminal when the list takes more than one page.
+fn fetch_all(client: &Client) -> Result<Vec<ApiKey>, ApiError> {
+    let on_terminal = std::io::stderr().is_terminal();
+    let progress = |p: ListProgress| {
+        if let (true, Some(total)) = (on_terminal, p.pages_total)
+            && total > 1
+        {
+            eprint!("\rLoading API keys: page {} of {total}", p.pages_done);
+            if p.pages_done >= total {
+                eprint!("\r\x1b[K");
+            }
+        }
+    };
+    client.list_api_keys_with(ListOptions::default(), &progress)
+}
+
+pub fn create(session: &Session, args: &CreateArgs) -> Result<(), Failure> {
+    let new_key = NewApiKey {
+        role: Some(args.role),
+        name: args.name.clone(),
+        customer: args.customer.clone(),
+        private_key: args
+            .private_key_file
+            .as_deref()
+            .map(read_private_key)
+            .transpose()?,
+    };
+    let key = session.client.create_api_key(&new_key)?;
+    print_new_key(&key, args.format);
+    Ok(())
+}
+
+fn print_new_key(key: &ApiKey, format: CreateFormat) {
+    match format {
+        CreateFormat::Json => println!("{}", output::json_object(key, Reveal::Full)),
+        CreateFormat::Table => {
+            let name = key
+                .name
+                .as_deref()
+                .map(|n| format!(" '{n}'"))
+                .unwrap_or_default();
+            let scope = key
+                .customer
+                .as_deref()
+                .map(|c| format!(", only for customer {c}"))
+                .unwrap_or_default();
+            eprintln!(
+                "Created API key{name} with role {}{scope}:",
+                key.role_label()
+            );
+            // The key alone on standard output, so that `$(netlicensing-keys create ...)` is the key.
+            println!("{}", key.number.expose());
+        }
+    }
+}
+
+pub fn revoke(session: &Session, args: &RevokeArgs) -> Result<(), Failure> {
+    if !args.yes {
+        ensure_can_ask()?;
+    }
+    let mut listed = None;
+    let mut keys = Vec::new();
+    for text in &args.keys {
+        let key = find_key(&session.client, text, &mut listed)?;
+        if !keys.iter().any(|k: &ApiKey| k.number == key.number) {
+            keys.push(key);
+        }
+    }
+    let question = match keys.as_slice() {
+        [one] => format!(
+            "Revoke API key {}? This cannot be undone.",
+            output::describe(one)
+        ),
+        many => {
+            let lines: Vec<String> = many
+                .iter()
+                .map(|k| format!("  {}", output::describe(k)))
+                .collect();
+            format!(
+                "Revoke these {} API keys?\n{}\nThis cannot be undone.",
+                many.len(),
+                lines.join("\n")
+            )
+        }
+    };
+    confirm(&question, args.yes)?;
+    for key in &keys {
+        let number = TokenNumber::parse(key.number.expose()).map_err(ApiError::from)?;
+        session.client.delete_token(&number)?;
+        eprintln!("Revoked {}.", output::describe(key));
+    }
+    Ok(())
+}
+
+pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
+    if !args.yes {
+        ensure_can_ask()?;
+    }
+    let old = find_key(&session.client, &args.key, &mut None)?;
+    let private_key = args
+        .private_key_file
+        .as_deref()
+        .map(read_private_key)
+        .transpose()?;
+    confirm(
+        &format!(
+            "Rotate {}? A new key with the same role, name and customer is created and printed, then the old key is revoked.",
+            output::describe(&old)
+        ),
+        args.yes,
+    )?;
+    let new_key = NewApiKey {
+        role: old.role,
+        name: old.name.clone(),
+        customer: old.customer.clone(),
+        private_key,
+    };
+    // If this fails, nothing has been revoked.
+    let created = session.client.create_api_key(&new_key)?;
+    print_new_key(&created, args.format);
+    let number = TokenNumber::parse(old.number.expose()).map_err(ApiError::from)?;
+    if let Err(error) = session.client.delete_token(&number) {
+        eprintln!(
+            "The new key was created, but the old key {} is still active.",
+            old.masked()
+        );
+        return Err(error.into());
+    }
+    eprintln!("Revoked the old key {}.", output::describe(&old));
+    Ok(())
+}
+
+/// Finds a key by its full number, its last characters, or its masked form (`abc…wxyz`).
+/// The full list is fetched at most once per command (`listed` keeps it).
+fn find_key(
+    client: &Client,
+    text: &str,
+    listed: &mut Option<Vec<ApiKey>>,
+) -> Result<ApiKey, Failure> {
+    let text = text.trim();
+    let is_full_uuid = text.len() >= 32 && TokenNumber::parse(text).is_ok();
+    if is_full_uuid {
+        let number = TokenNumber::parse(text).map_err(ApiError::from)?;
+        return Ok(client.get_api_key(&number)?);
+    }
+    if text.chars().filter(char::is_ascii_alphanumeric).count() < 4 {
+        return Err(Failure::Usage(format!(
+            "'{text}' is too short to pick a key: give at least its last 4 characters."
+        )));
+    }
+    if listed.is_none() {
+        *listed = Some(fetch_all(client)?);
+    }
+    let keys = listed.as_deref().unwrap_or_default();
+    let wanted = text.to_ascii_lowercase();
+    let masked = wanted.split_once('…').or_else(|| wanted.split_once("..."));
+    let matching: Vec<&ApiKey> = keys
+        .iter()
+        .filter(|key| {
+            let number = key.number.expose().to_ascii_lowercase();
+            match masked {
+                Some((head, tail)) => number.starts_with(head) && number.ends_with(tail),
+                None => number.ends_with(&wanted),
+            }
+        })
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Failure::NotFound(format!("No API key ends with '{text}'."))),
+        many => Err(Failure::Usage(format!(
+            "'{text}' matches {} keys; give more characters.",
+            many.len()
+        ))),
+    }
+}
+
+fn read_private_key(path: &Path) -> Result<Secret, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::Usage(format!(
+            "Cannot read the private key file {}: {e}",
+            path.display()
+        ))
+    })?;
+    private_key_body(&text).map_err(|reason| {
+        Failure::Usage(format!(
+            "{} is not a usable private key: {reason}",
+            path.display()
+        ))
+    })
+}

@@ -1,0 +1,196 @@
+//! Printing keys as a table, JSON or CSV.
+
+use serde::Serialize;
+
+use crate::api::ApiKey;
+
+/// How a key's number is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reveal {
+    Masked,
+    Full,
+}
+
+/// One key as `--format json` and csv show it. The field names are part of the interface.
+#[derive(Serialize)]
+struct KeyRecord<'a> {
+    number: String,
+    name: Option<&'a str>,
+    /// The RoleID as the server sent it.
+    role: Option<&'a str>,
+    active: bool,
+    customer: Option<&'a str>,
+    created: Option<&'a str>,
+    extra: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl<'a> KeyRecord<'a> {
+    fn new(key: &'a ApiKey, reveal: Reveal) -> Self {
+        KeyRecord {
+            number: shown_number(key, reveal),
+            name: key.name.as_deref(),
+            role: key.role_id.as_deref(),
+            active: key.active,
+            customer: key.customer.as_deref(),
+            created: key.created.as_deref(),
+            // `ApiKey` never keeps `privateKey`, so `extra` cannot carry it.
+            extra: &key.extra,
+        }
+    }
+}
+
+fn shown_number(key: &ApiKey, reveal: Reveal) -> String {
+    match reveal {
+        Reveal::Masked => key.masked(),
+        Reveal::Full => key.number.expose().to_owned(),
+    }
+}
+
+pub fn json_array(keys: &[&ApiKey], reveal: Reveal) -> String {
+    let records: Vec<KeyRecord> = keys.iter().map(|key| KeyRecord::new(key, reveal)).collect();
+    serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".to_owned())
+}
+
+pub fn json_object(key: &ApiKey, reveal: Reveal) -> String {
+    serde_json::to_string_pretty(&KeyRecord::new(key, reveal)).unwrap_or_else(|_| "{}".to_owned())
+}
+
+pub fn csv(keys: &[&ApiKey], reveal: Reveal) -> String {
+    let mut out = String::from("number,name,role,active,customer,created,extra\n");
+    for key in keys {
+        let record = KeyRecord::new(key, reveal);
+        let extra = if key.extra.is_empty() {
+            String::new()
+        } else {
+            serde_json::to_string(record.extra).unwrap_or_default()
+        };
+        let fields = [
+            record.number.as_str(),
+            record.name.unwrap_or(""),
+            record.role.unwrap_or(""),
+            if record.active { "true" } else { "false" },
+            record.customer.unwrap_or(""),
+            record.created.unwrap_or(""),
+            extra.as_str(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// RFC 4180 quoting: only where needed, quotes doubled.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// An aligned table for people. Missing values show as a dash.
+pub fn table(keys: &[&ApiKey], reveal: Reveal) -> String {
+    let header = ["KEY", "NAME", "ROLE", "CUSTOMER", "CREATED", "ACTIVE"];
+    let rows: Vec<[String; 6]> = keys
+        .iter()
+        .map(|key| {
+            [
+                shown_number(key, reveal),
+                dash(key.name.as_deref()),
+                key.role_label().to_owned(),
+                dash(key.customer.as_deref()),
+                dash(key.created.as_deref()),
+                if key.active { "yes" } else { "no" }.to_owned(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        out.push_str(padded.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.each_ref().map(String::as_str));
+    }
+    out
+}
+
+fn dash(value: Option<&str>) -> String {
+    value.filter(|v| !v.is_empty()).unwrap_or("-").to_owned()
+}
+
+/// One key described for a confirmation: name, role and the masked key.
+pub fn describe(key: &ApiKey) -> String {
+    match key.name.as_deref() {
+        Some(name) => format!("'{name}' ({}, {})", key.role_label(), key.masked()),
+        None => format!("unnamed key ({}, {})", key.role_label(), key.masked()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::api::{Role, Secret};
+
+    fn key() -> ApiKey {
+        ApiKey {
+            number: Secret::new("5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10"),
+            active: true,
+            role: Some(Role::Analytics),
+            role_id: Some("ROLE_APIKEY_ANALYTICS".into()),
+            name: Some("CRM, \"export\"".into()),
+            customer: None,
+            created: None,
+            vendor_number: Some("VDEMO".into()),
+            extra: BTreeMap::from([("color".to_owned(), "blue".to_owned())]),
+        }
+    }
+
+    #[test]
+    fn csv_quotes_where_needed_and_masks() {
+        let key = key();
+        let out = csv(&[&key], Reveal::Masked);
+        assert_eq!(
+            out,
+            "number,name,role,active,customer,created,extra\n5b0…4b10,\"CRM, \"\"export\"\"\",ROLE_APIKEY_ANALYTICS,true,,,\"{\"\"color\"\":\"\"blue\"\"}\"\n"
+        );
+    }
+
+    #[test]
+    fn json_has_the_documented_fields() {
+        let key = key();
+        let value: serde_json::Value =
+            serde_json::from_str(&json_array(&[&key], Reveal::Full)).unwrap_or_default();
+        let first = &value[0];
+        assert_eq!(first["number"], "5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10");
+        assert_eq!(first["role"], "ROLE_APIKEY_ANALYTICS");
+        assert_eq!(first["active"], true);
+        assert!(first["customer"].is_null());
+        assert!(first["created"].is_null());
+        assert_eq!(first["extra"]["color"], "blue");
+    }
+
+    #[test]
+    fn table_aligns_and_dashes() {
+        let key = key();
+        let out = table(&[&key], Reveal::Masked);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("KEY       NAME"));
+        assert!(lines[1].starts_with("5b0…4b10  CRM, \"export\"  Analytics  -"));
+    }
+}
