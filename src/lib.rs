@@ -7,3 +7,4 @@ pub mod api;
 pub mod cli;
 pub mod key_query;
 pub mod pem;
+pub mod sandbox;
