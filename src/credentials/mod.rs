@@ -1,0 +1,11 @@
+//! Credentials and settings, shared by the desktop app and the command line.
+//!
+//! Settings (profiles: server, method, username, network) live in a TOML file; secrets (the
+//! vendor password, API keys) live only in the OS keychain, or in memory for one session when no
+//! keychain is reachable. Nothing here knows about the GUI or the command line.
+
+pub mod profile;
+pub mod settings;
+
+pub use profile::{NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
+pub use settings::{ProfileError, Settings};
