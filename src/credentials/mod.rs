@@ -6,6 +6,8 @@
 
 pub mod profile;
 pub mod settings;
+pub mod settings_file;
 
 pub use profile::{NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
 pub use settings::{ProfileError, Settings};
+pub use settings_file::{Loaded, SettingsError, SettingsFile};
