@@ -7,7 +7,12 @@
 pub mod profile;
 pub mod settings;
 pub mod settings_file;
+pub mod store;
 
 pub use profile::{NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
 pub use settings::{ProfileError, Settings};
 pub use settings_file::{Loaded, SettingsError, SettingsFile};
+pub use store::{
+    KEYCHAIN_SERVICE, MemoryStore, SecretSlot, SecretStore, StoreError, delete_secrets,
+    move_secrets,
+};
