@@ -4,11 +4,13 @@
 //! vendor password, API keys) live only in the OS keychain, or in memory for one session when no
 //! keychain is reachable. Nothing here knows about the GUI or the command line.
 
+pub mod keyring_store;
 pub mod profile;
 pub mod settings;
 pub mod settings_file;
 pub mod store;
 
+pub use keyring_store::KeyringStore;
 pub use profile::{NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
 pub use settings::{ProfileError, Settings};
 pub use settings_file::{Loaded, SettingsError, SettingsFile};
