@@ -6,12 +6,14 @@
 
 pub mod keyring_store;
 pub mod profile;
+pub mod resolve;
 pub mod settings;
 pub mod settings_file;
 pub mod store;
 
 pub use keyring_store::KeyringStore;
 pub use profile::{NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
+pub use resolve::{CredentialSource, ResolveError, Resolved, credentials_from_env, resolve};
 pub use settings::{ProfileError, Settings};
 pub use settings_file::{Loaded, SettingsError, SettingsFile};
 pub use store::{
