@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod credentials;
 pub mod key_query;
 pub mod pem;
 pub mod sandbox;
