@@ -4,8 +4,10 @@
 //! `credentials` (keychain, settings file); `sandbox` is the local NetLicensing stand-in.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod credentials;
 pub mod key_query;
 pub mod pem;
 pub mod sandbox;
+pub mod sandbox_data;

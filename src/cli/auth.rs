@@ -1,13 +1,31 @@
 //! `auth test`, `auth show`, `auth login` and `auth logout`.
 
+use std::io::{IsTerminal, Read};
+
+use zeroize::Zeroizing;
+
+use super::args::{GlobalArgs, LoginArgs, LoginMethod};
 use super::failure::Failure;
-use super::session::Session;
+use super::session::{Session, load_settings, resolve_failure};
+use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
+use crate::credentials::{
+    CredentialSource, KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
+};
 
 /// Checks the credentials and says which method, against which base URL, and what they may do.
 pub fn test(session: &Session) -> Result<(), Failure> {
-    let client = &session.client;
-    let access = client.probe_access()?;
-    println!("{}", session_line(session));
+    let access = session.client.probe_access()?;
+    let profile = session
+        .profile_name
+        .as_deref()
+        .map(|name| format!(", profile '{name}'"))
+        .unwrap_or_default();
+    println!(
+        "{} at {} (credentials from {}{profile})",
+        session.client.credentials().describe(),
+        session.client.base_url(),
+        session.source
+    );
     println!("{access}");
     if !access.is_enough() {
         println!(
@@ -17,12 +35,172 @@ pub fn test(session: &Session) -> Result<(), Failure> {
     Ok(())
 }
 
-/// "vendor login demo at http://… (credentials from the environment)"
-fn session_line(session: &Session) -> String {
-    format!(
-        "{} at {} (credentials from {})",
-        session.client.credentials().describe(),
-        session.client.base_url(),
-        session.source.describe()
+/// Shows what would be used, without a network call: method, username, base URL, where the
+/// secret is kept, and the secret masked.
+pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
+    let (file, loaded) = load_settings(global)?;
+    let resolved = resolve(
+        |name| std::env::var(name).ok(),
+        &loaded.settings,
+        global.profile.as_deref(),
+        &KeyringStore,
     )
+    .map_err(|e| resolve_failure(&e))?;
+    let base_url = match (&global.base_url, &resolved.source) {
+        (Some(url), _) => url.clone(),
+        (None, CredentialSource::Sandbox) => "the embedded sandbox (started on demand)".to_owned(),
+        (None, _) => resolved.profile.base_url.clone(),
+    };
+    println!(
+        "profile:  {}",
+        resolved.profile_name.as_deref().unwrap_or("(none)")
+    );
+    println!("method:   {}", resolved.credentials.method());
+    if let Credentials::VendorLogin { username, .. } = &resolved.credentials {
+        println!("username: {username}");
+    }
+    println!("base URL: {base_url}");
+    println!("secret:   {}", resolved.credentials.secret().masked());
+    println!("stored:   {}", resolved.source);
+    println!("settings: {}", file.path().display());
+    Ok(())
+}
+
+/// Stores credentials for the profile: the secret in the keychain, the rest in the settings file.
+/// The credentials are checked first; ones the server refuses are not stored.
+pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
+    let (file, mut loaded) = load_settings(global)?;
+    let name = global
+        .profile
+        .clone()
+        .or_else(|| loaded.settings.default_profile_name().map(str::to_owned))
+        .unwrap_or_else(|| "default".to_owned());
+    if is_sandbox(&name) {
+        return Err(Failure::Usage(
+            "The Sandbox profile is built in and needs no login.".to_owned(),
+        ));
+    }
+    let existing = loaded.settings.profile(&name).cloned();
+    let mut profile = existing.clone().unwrap_or_default();
+    profile.method = match (args.method, args.password_stdin, args.api_key_stdin) {
+        (Some(LoginMethod::Basic), _, _) | (None, true, _) => AuthMethod::VendorLogin,
+        (Some(LoginMethod::Apikey), _, _) | (None, _, true) => AuthMethod::ApiKey,
+        (None, false, false) => profile.method,
+    };
+    if let Some(url) = &global.base_url {
+        profile.base_url.clone_from(url);
+    } else if profile.base_url.trim().is_empty() {
+        DEFAULT_BASE_URL.clone_into(&mut profile.base_url);
+    }
+    let from_stdin = args.password_stdin || args.api_key_stdin;
+    if args.password_stdin && profile.method != AuthMethod::VendorLogin
+        || args.api_key_stdin && profile.method != AuthMethod::ApiKey
+    {
+        return Err(Failure::Usage(
+            "--password-stdin goes with --method basic, --api-key-stdin with --method apikey."
+                .to_owned(),
+        ));
+    }
+    let credentials = match profile.method {
+        AuthMethod::VendorLogin => {
+            let username = args
+                .username
+                .clone()
+                .or_else(|| profile.username.clone())
+                .filter(|u| !u.trim().is_empty())
+                .ok_or_else(|| Failure::Usage("Give the vendor login's --username.".to_owned()))?;
+            profile.username = Some(username.trim().to_owned());
+            let password = read_secret("Password", from_stdin)?;
+            Credentials::vendor_login(username.trim(), password)
+        }
+        AuthMethod::ApiKey => {
+            profile.username = None;
+            Credentials::ApiKey(read_secret("API key", from_stdin)?)
+        }
+    };
+    let mut config = profile.client_config();
+    if let Some(seconds) = global.timeout {
+        config.request_timeout = std::time::Duration::from_secs_f64(seconds);
+    }
+    let client = Client::new(&config, credentials.clone())?;
+    match client.probe_access() {
+        Ok(access) => {
+            profile.api_key_role = access.role.or(profile.api_key_role);
+            eprintln!("Checked: {access}.");
+        }
+        Err(error @ ApiError::BadCredentials { .. }) => return Err(error.into()),
+        Err(error) => eprintln!(
+            "warning: the credentials could not be checked ({error}); storing them anyway."
+        ),
+    }
+    let slot = SecretSlot::new(&name, profile.method);
+    KeyringStore
+        .save(&slot, credentials.secret())
+        .map_err(|e| Failure::Other(format!("The secret was not stored: {e} Use the NETLICENSING_* environment variables instead.")))?;
+    if existing.is_some() {
+        loaded.settings.profiles.insert(name.clone(), profile);
+    } else {
+        loaded
+            .settings
+            .add_profile(&name, profile)
+            .map_err(|e| Failure::Usage(e.to_string()))?;
+    }
+    file.save(&loaded.settings)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    eprintln!(
+        "Logged in: profile '{name}', {} stored in {}.",
+        credentials.describe(),
+        KeyringStore.location()
+    );
+    Ok(())
+}
+
+/// Removes the profile's stored secrets from the keychain. The profile itself stays.
+pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
+    let (_, loaded) = load_settings(global)?;
+    let name = global
+        .profile
+        .clone()
+        .or_else(|| loaded.settings.default_profile_name().map(str::to_owned))
+        .ok_or_else(|| Failure::Usage("There is no profile to log out of.".to_owned()))?;
+    if is_sandbox(&name) {
+        return Err(Failure::Usage(
+            "The Sandbox profile stores no secret.".to_owned(),
+        ));
+    }
+    let name = loaded
+        .settings
+        .stored_name(&name)
+        .ok_or_else(|| Failure::Usage(format!("There is no profile named '{name}'.")))?
+        .to_owned();
+    delete_secrets(&KeyringStore, &name).map_err(|e| Failure::Other(e.to_string()))?;
+    eprintln!(
+        "Logged out: the secrets of profile '{name}' were removed from {}.",
+        KeyringStore.location()
+    );
+    Ok(())
+}
+
+/// A secret from standard input (one line, or everything piped), or typed at a prompt without
+/// echo. Never from an argument: that would show in the process list.
+fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
+    let text = if from_stdin || !std::io::stdin().is_terminal() {
+        let mut text = Zeroizing::new(String::new());
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Failure::Other(format!(
+                "Could not read the {what} from standard input: {e}"
+            ))
+        })?;
+        Secret::new(text.trim())
+    } else {
+        let typed = Zeroizing::new(
+            rpassword::prompt_password(format!("{what}: "))
+                .map_err(|e| Failure::Other(format!("Could not read the {what}: {e}")))?,
+        );
+        Secret::new(typed.trim())
+    };
+    if text.is_empty() {
+        return Err(Failure::Usage(format!("The {what} is empty.")));
+    }
+    Ok(text)
 }

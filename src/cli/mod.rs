@@ -6,6 +6,7 @@ mod confirm;
 mod failure;
 mod keys;
 mod output;
+mod profiles;
 mod session;
 
 use std::process::ExitCode;
@@ -31,19 +32,44 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
+    let global = &cli.global;
     let Some(command) = &cli.command else {
-        return Err(Failure::Usage("Give a subcommand (see --help).".to_owned()));
+        return open_app(cli);
     };
     match command {
-        Command::List(args) => keys::list(&Session::open(&cli.global)?, args),
-        Command::Create(args) => keys::create(&Session::open(&cli.global)?, args),
-        Command::Revoke(args) => keys::revoke(&Session::open(&cli.global)?, args),
-        Command::Rotate(args) => keys::rotate(&Session::open(&cli.global)?, args),
-        Command::Auth(AuthCommand::Test) => auth::test(&Session::open(&cli.global)?),
-        Command::Auth(_) | Command::Profile(_) | Command::Sandbox(_) => Err(Failure::Usage(
-            "This subcommand is not available in this build.".to_owned(),
-        )),
+        Command::List(args) => keys::list(&Session::open(global)?, args),
+        Command::Create(args) => keys::create(&Session::open(global)?, args),
+        Command::Revoke(args) => keys::revoke(&Session::open(global)?, args),
+        Command::Rotate(args) => keys::rotate(&Session::open(global)?, args),
+        Command::Auth(AuthCommand::Test) => auth::test(&Session::open(global)?),
+        Command::Auth(AuthCommand::Show) => auth::show(global),
+        Command::Auth(AuthCommand::Login(args)) => auth::login(global, args),
+        Command::Auth(AuthCommand::Logout) => auth::logout(global),
+        Command::Profile(command) => profiles::run(global, command),
+        Command::Sandbox(args) => run_sandbox(args),
     }
+}
+
+fn open_app(cli: &Cli) -> Result<(), Failure> {
+    let options = crate::app::LaunchOptions {
+        sandbox: cli.sandbox,
+        profile: cli.global.profile.clone(),
+        config: cli.global.config.clone(),
+        screenshot: cli.screenshot.clone(),
+    };
+    crate::app::run(&options).map_err(Failure::Other)
+}
+
+fn run_sandbox(args: &args::SandboxArgs) -> Result<(), Failure> {
+    let options = crate::sandbox::SandboxOptions {
+        listen: args.listen,
+        allow_remote: args.allow_remote,
+        data_file: args.data.clone(),
+        seed_keys: args.seed_keys,
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        fail_rate: args.fail_rate,
+    };
+    crate::sandbox::run_foreground(options).map_err(|e| Failure::Other(e.to_string()))
 }
 
 /// Logs go to standard error, and only when asked for: standard output belongs to the results.

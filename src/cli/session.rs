@@ -1,68 +1,91 @@
-//! Everything a command needs to talk to NetLicensing: the client, and where its credentials
-//! came from.
+//! Everything a command needs to talk to NetLicensing: the client, where its credentials came
+//! from, and the embedded sandbox when the Sandbox profile is used.
 
 use std::time::Duration;
 
 use super::args::GlobalArgs;
 use super::failure::Failure;
-use crate::api::{Client, ClientConfig, Credentials, DEFAULT_BASE_URL};
-
-/// Where the credentials of a session came from, for `auth test` and `auth show`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    Environment,
-}
-
-impl Source {
-    pub fn describe(&self) -> String {
-        match self {
-            Source::Environment => "the environment".to_owned(),
-        }
-    }
-}
+use crate::api::{Client, ClientConfig};
+use crate::credentials::{
+    CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, resolve,
+};
+use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox_data::sandbox_data_file;
 
 /// A client ready to use.
 pub struct Session {
     pub client: Client,
-    pub source: Source,
+    pub source: CredentialSource,
+    pub profile_name: Option<String>,
+    /// Keeps the embedded sandbox running for the Sandbox profile.
+    _sandbox: Option<Sandbox>,
 }
 
 impl Session {
     pub fn open(global: &GlobalArgs) -> Result<Session, Failure> {
-        let credentials = credentials_from_env(|name| std::env::var(name).ok())?
-            .ok_or_else(|| Failure::Authentication(NO_CREDENTIALS.to_owned()))?;
-        let mut config = ClientConfig::new(
-            global
-                .base_url
-                .clone()
-                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
-        );
+        let (_, loaded) = load_settings(global)?;
+        let resolved = resolve(
+            |name| std::env::var(name).ok(),
+            &loaded.settings,
+            global.profile.as_deref(),
+            &KeyringStore,
+        )
+        .map_err(|e| resolve_failure(&e))?;
+        Self::from_resolved(global, resolved)
+    }
+
+    fn from_resolved(global: &GlobalArgs, resolved: Resolved) -> Result<Session, Failure> {
+        let mut config: ClientConfig = resolved.profile.client_config();
+        let mut sandbox = None;
+        if let Some(url) = &global.base_url {
+            config.base_url.clone_from(url);
+        } else if resolved.source == CredentialSource::Sandbox {
+            let running = start_embedded_sandbox()?;
+            config.base_url = running.base_url();
+            sandbox = Some(running);
+        }
         if let Some(seconds) = global.timeout {
             config.request_timeout = Duration::from_secs_f64(seconds);
         }
-        let client = Client::new(&config, credentials)?;
+        let client = Client::new(&config, resolved.credentials)?;
         Ok(Session {
             client,
-            source: Source::Environment,
+            source: resolved.source,
+            profile_name: resolved.profile_name,
+            _sandbox: sandbox,
         })
     }
 }
 
-const NO_CREDENTIALS: &str =
-    "No credentials: set NETLICENSING_API_KEY, or NETLICENSING_USERNAME and NETLICENSING_PASSWORD.";
-
-fn credentials_from_env(
-    get: impl Fn(&str) -> Option<String>,
-) -> Result<Option<Credentials>, Failure> {
-    let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
-    if let Some(key) = get("NETLICENSING_API_KEY") {
-        return Ok(Some(Credentials::api_key(key.trim())));
+/// The settings file and what it holds; a warning about a damaged file goes to standard error.
+pub fn load_settings(global: &GlobalArgs) -> Result<(SettingsFile, Loaded), Failure> {
+    let file = SettingsFile::locate(global.config.as_deref())
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let loaded = file.load().map_err(|e| Failure::Other(e.to_string()))?;
+    if let Some(warning) = &loaded.warning {
+        eprintln!("warning: {warning}");
     }
-    match (get("NETLICENSING_USERNAME"), get("NETLICENSING_PASSWORD")) {
-        (Some(user), Some(password)) => Ok(Some(Credentials::vendor_login(user, password))),
-        (None, None) => Ok(None),
-        _ => Err(Failure::Usage(
-            "Set both NETLICENSING_USERNAME and NETLICENSING_PASSWORD, or neither.".to_owned(),
-        )),
+    Ok((file, loaded))
+}
+
+/// The Sandbox profile runs the sandbox inside this process, with its state in the user's data
+/// directory, so a key created by one command is there for the next (and for the desktop app).
+pub fn start_embedded_sandbox() -> Result<Sandbox, Failure> {
+    let options = SandboxOptions {
+        data_file: sandbox_data_file(),
+        ..SandboxOptions::default()
+    };
+    Sandbox::start(options).map_err(|e| Failure::Other(format!("The sandbox could not start: {e}")))
+}
+
+pub fn resolve_failure(error: &ResolveError) -> Failure {
+    match error {
+        ResolveError::NoCredentials | ResolveError::NoSecret { .. } => {
+            Failure::Authentication(error.to_string())
+        }
+        ResolveError::UnknownProfile(_) | ResolveError::IncompleteEnvironment(_) => {
+            Failure::Usage(error.to_string())
+        }
+        ResolveError::Store(_) => Failure::Other(error.to_string()),
     }
 }

@@ -48,18 +48,34 @@ impl Recorded {
 
 pub struct ScriptedServer {
     pub base_url: String,
-    replies: Arc<Mutex<VecDeque<Reply>>>,
     pub requests: Arc<Mutex<Vec<Recorded>>>,
 }
 
+/// Chooses the reply to a request.
+type Responder = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
 impl ScriptedServer {
-    /// Starts a server that answers requests with `replies` in order (the last one repeats).
+    /// Starts a server that answers requests with `replies` in order of arrival (the last one
+    /// repeats). For requests that run concurrently, use [`Self::start_with`].
     pub fn start(replies: Vec<Reply>) -> Self {
+        let script = Mutex::new(VecDeque::from(replies));
+        Self::start_with(move |_| {
+            let mut script = script.lock().expect("lock");
+            if script.len() > 1 {
+                script.pop_front().expect("non-empty")
+            } else {
+                script.front().cloned().unwrap_or(Reply::Close)
+            }
+        })
+    }
+
+    /// Starts a server that answers each request with what `respond` returns for it.
+    pub fn start_with(respond: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().expect("local addr").port();
-        let replies = Arc::new(Mutex::new(VecDeque::from(replies)));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let (script, log) = (replies.clone(), requests.clone());
+        let script: Responder = Arc::new(respond);
+        let log = requests.clone();
         std::thread::Builder::new()
             .name("scripted-server".into())
             .spawn(move || {
@@ -74,7 +90,6 @@ impl ScriptedServer {
             .expect("spawn server thread");
         ScriptedServer {
             base_url: format!("http://127.0.0.1:{port}/core/v2/rest"),
-            replies,
             requests,
         }
     }
@@ -84,22 +99,15 @@ impl ScriptedServer {
     }
 }
 
-fn serve(stream: TcpStream, script: &Mutex<VecDeque<Reply>>, log: &Mutex<Vec<Recorded>>) {
+fn serve(stream: TcpStream, respond: &Responder, log: &Mutex<Vec<Recorded>>) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut stream = stream;
     loop {
         let Some(request) = read_request(&mut reader) else {
             return;
         };
+        let reply = respond(&request);
         log.lock().expect("lock").push(request);
-        let reply = {
-            let mut script = script.lock().expect("lock");
-            if script.len() > 1 {
-                script.pop_front().expect("non-empty")
-            } else {
-                script.front().cloned().unwrap_or(Reply::Close)
-            }
-        };
         match reply {
             Reply::Body(status, content_type, body) => {
                 let head = format!(

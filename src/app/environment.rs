@@ -1,0 +1,55 @@
+//! What the app is wired to: how it reaches NetLicensing, where secrets and settings live, the
+//! sandbox, and the clipboard. The product uses the real ones; tests swap in their own.
+
+use std::path::PathBuf;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{KeyringStore, SecretStore, SettingsFile};
+use crate::sandbox::SandboxOptions;
+
+use super::clipboard::{ClipboardProbe, SystemClipboard};
+use super::screenshot::ScreenshotTarget;
+use super::service::{Connector, http_connector};
+
+/// Where the "Sandbox" profile's server comes from.
+#[derive(Clone, Debug)]
+pub enum SandboxSource {
+    /// Start the embedded sandbox in this process when it is first needed.
+    Embedded(SandboxOptions),
+    /// A sandbox that runs elsewhere (a test's), at this base URL.
+    External(String),
+}
+
+pub struct Environment {
+    pub connector: Connector,
+    /// The OS keychain.
+    pub keychain: Arc<dyn SecretStore>,
+    /// `None` keeps settings in memory only.
+    pub settings_file: Option<SettingsFile>,
+    pub sandbox: SandboxSource,
+    pub clipboard: Arc<dyn ClipboardProbe>,
+    /// How long a copied key stays on the clipboard.
+    pub clipboard_clear_after: Duration,
+    /// Save a PNG of the window once the first list has loaded, then close.
+    pub screenshot: Option<ScreenshotTarget>,
+}
+
+impl Environment {
+    /// The real thing: HTTP, the OS keychain, the settings file, the embedded sandbox.
+    pub fn product(settings_file: SettingsFile, sandbox_data: Option<PathBuf>) -> Self {
+        Environment {
+            connector: http_connector(),
+            keychain: Arc::new(KeyringStore),
+            settings_file: Some(settings_file),
+            sandbox: SandboxSource::Embedded(SandboxOptions {
+                data_file: sandbox_data,
+                ..SandboxOptions::default()
+            }),
+            clipboard: Arc::new(SystemClipboard),
+            clipboard_clear_after: Duration::from_secs(30),
+            screenshot: None,
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! The app: its state, the connection to one account, and the frame loop. Commands are applied
+//! in `apply.rs`, finished background calls in `results.rs`.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::api::{Access, ApiError, ApiKey, AuthMethod, Credentials, ListProgress};
+use crate::credentials::{
+    MemoryStore, Profile, SANDBOX_PROFILE, SecretSlot, SecretStore, Settings, StoreError,
+    is_sandbox,
+};
+use crate::sandbox::{DEMO_PASSWORD, DEMO_USERNAME, Sandbox};
+
+use super::auth_form::AuthForm;
+use super::clipboard::CopiedKey;
+use super::dialogs::Dialog;
+use super::environment::{Environment, SandboxSource};
+use super::key_list::KeyList;
+use super::screenshot::ScreenshotPlan;
+use super::service::KeyService;
+use super::status::Status;
+use super::task::{Task, Waker};
+use super::ui;
+use super::{LaunchOptions, Screen};
+
+/// The account the app is working with.
+pub struct Connection {
+    pub profile_name: String,
+    pub base_url: String,
+    pub credentials: Credentials,
+    pub service: Arc<dyn KeyService>,
+    /// What the credentials may do, once checked.
+    pub access: Option<Access>,
+    pub is_sandbox: bool,
+    /// Where the secret is kept, for people.
+    pub secret_location: String,
+}
+
+/// Each key of a revoke with what the server said about it.
+pub type RevokeOutcome = Vec<(ApiKey, Result<(), ApiError>)>;
+
+/// Background calls in flight; at most one of each kind, so a button cannot start a second.
+#[derive(Default)]
+pub struct Tasks {
+    pub list: Option<Task<Vec<ApiKey>>>,
+    pub list_progress: Arc<Mutex<Option<ListProgress>>>,
+    pub access: Option<Task<Access>>,
+    pub test: Option<Task<Access>>,
+    pub create: Option<Task<ApiKey>>,
+    pub revoke: Option<Task<RevokeOutcome>>,
+    pub rotate_create: Option<Task<ApiKey>>,
+    pub rotate_revoke: Option<Task<()>>,
+    pub switch_to_key: Option<Task<ApiKey>>,
+    pub clipboard: Option<Task<bool>>,
+}
+
+impl Tasks {
+    pub fn any_running(&self) -> bool {
+        self.list.is_some()
+            || self.access.is_some()
+            || self.test.is_some()
+            || self.create.is_some()
+            || self.revoke.is_some()
+            || self.rotate_create.is_some()
+            || self.rotate_revoke.is_some()
+            || self.switch_to_key.is_some()
+    }
+}
+
+pub struct KeysApp {
+    pub(super) env: Environment,
+    pub(super) settings: Settings,
+    /// Secrets kept for this session only, when the keychain could not take them.
+    pub(super) session_secrets: MemoryStore,
+    pub(super) sandbox: Option<Sandbox>,
+    pub(super) connection: Option<Connection>,
+    /// Why there is no connection, when there should be one.
+    pub(super) connection_error: Option<String>,
+    pub(super) keys: KeyList,
+    /// The last list error; the previous list stays on screen.
+    pub(super) list_error: Option<ApiError>,
+    pub(super) screen: Screen,
+    pub(super) dialog: Option<Dialog>,
+    pub(super) auth_form: AuthForm,
+    pub(super) tasks: Tasks,
+    pub(super) status: Status,
+    pub(super) copied: CopiedKey,
+    pub(super) screenshot: Option<ScreenshotPlan>,
+    /// Set by Ctrl+F; the filter box takes focus on the next frame.
+    pub(super) focus_filter: bool,
+    pub(super) waker: SharedWaker,
+}
+
+impl KeysApp {
+    /// Builds the app: on the built-in sandbox when asked, else on the chosen or default
+    /// profile, else (first run) on the welcome screen.
+    pub fn new(
+        env: Environment,
+        settings: Settings,
+        warning: Option<String>,
+        launch: &LaunchOptions,
+    ) -> Self {
+        let screenshot = env.screenshot.clone().map(ScreenshotPlan::new);
+        let mut app = KeysApp {
+            env,
+            settings,
+            session_secrets: MemoryStore::default(),
+            sandbox: None,
+            connection: None,
+            connection_error: None,
+            keys: KeyList::default(),
+            list_error: None,
+            screen: Screen::Welcome,
+            dialog: None,
+            auth_form: AuthForm::new_profile("Default"),
+            tasks: Tasks::default(),
+            status: Status::default(),
+            copied: CopiedKey::default(),
+            screenshot,
+            focus_filter: false,
+            waker: SharedWaker::default(),
+        };
+        if let Some(warning) = warning {
+            app.status.error(warning);
+        }
+        let chosen = launch
+            .profile
+            .clone()
+            .or_else(|| app.settings.default_profile_name().map(str::to_owned));
+        if launch.sandbox {
+            app.switch_profile(SANDBOX_PROFILE);
+        } else if let Some(name) = chosen {
+            app.switch_profile(&name);
+        }
+        app
+    }
+
+    /// Lets background calls wake the window.
+    pub fn attach(&self, ctx: &egui::Context) {
+        self.waker.set(ctx);
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn connection(&self) -> Option<&Connection> {
+        self.connection.as_ref()
+    }
+
+    pub fn keys(&self) -> &KeyList {
+        &self.keys
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// Whether any background call is still running (tests wait on this).
+    pub fn is_busy(&self) -> bool {
+        self.tasks.any_running()
+    }
+
+    /// The store that holds a profile's secret: the session store once the user chose
+    /// session-only mode for it, else the keychain.
+    pub(super) fn store_for(&self, slot: &SecretSlot) -> &dyn SecretStore {
+        match self.session_secrets.load(slot) {
+            Ok(Some(_)) => &self.session_secrets,
+            _ => self.env.keychain.as_ref(),
+        }
+    }
+
+    /// Connects to a profile: the built-in sandbox, or a saved one with its secret.
+    pub(super) fn switch_profile(&mut self, name: &str) {
+        self.disconnect();
+        self.auth_form = if is_sandbox(name) {
+            let mut form = AuthForm::for_profile(SANDBOX_PROFILE, &Profile::sandbox(), false);
+            form.read_only = true;
+            DEMO_USERNAME.clone_into(&mut form.username);
+            form
+        } else if let Some(profile) = self.settings.profile(name) {
+            AuthForm::for_profile(name, profile, false)
+        } else {
+            self.status
+                .error(format!("There is no profile named '{name}'."));
+            self.screen = Screen::Welcome;
+            return;
+        };
+        match self.open_connection(name) {
+            Ok(connection) => {
+                self.auth_form.stored_in = Some(connection.secret_location.clone());
+                self.status.info(format!(
+                    "Connected to {} as {}.",
+                    connection.base_url,
+                    connection.credentials.describe()
+                ));
+                self.connection = Some(connection);
+                self.screen = Screen::Keys;
+                self.start_list();
+                self.start_access_check();
+            }
+            Err(reason) => {
+                self.status.error(reason.clone());
+                self.connection_error = Some(reason);
+                self.screen = Screen::Settings;
+            }
+        }
+    }
+
+    fn open_connection(&mut self, name: &str) -> Result<Connection, String> {
+        if is_sandbox(name) {
+            let base_url = self.sandbox_url()?;
+            let credentials = Credentials::vendor_login(DEMO_USERNAME, DEMO_PASSWORD);
+            let mut profile = Profile::sandbox();
+            profile.base_url.clone_from(&base_url);
+            let service = (self.env.connector)(&profile.client_config(), credentials.clone())
+                .map_err(|e| e.to_string())?;
+            return Ok(Connection {
+                profile_name: SANDBOX_PROFILE.to_owned(),
+                base_url,
+                credentials,
+                service,
+                access: None,
+                is_sandbox: true,
+                secret_location: "nowhere: the sandbox uses the public demo account".to_owned(),
+            });
+        }
+        let profile = self
+            .settings
+            .profile(name)
+            .cloned()
+            .ok_or_else(|| format!("There is no profile named '{name}'."))?;
+        let slot = SecretSlot::new(name, profile.method);
+        let store = self.store_for(&slot);
+        let location = store.location();
+        let secret = store
+            .load(&slot)
+            .map_err(|e| format!("The secret of profile '{name}' could not be read: {e}"))?
+            .ok_or_else(|| {
+                format!(
+                    "No {} is saved for profile '{name}'. Enter it and press Save.",
+                    match profile.method {
+                        AuthMethod::VendorLogin => "password",
+                        AuthMethod::ApiKey => "API key",
+                    }
+                )
+            })?;
+        let credentials = match profile.method {
+            AuthMethod::VendorLogin => {
+                Credentials::vendor_login(profile.username.clone().unwrap_or_default(), secret)
+            }
+            AuthMethod::ApiKey => Credentials::ApiKey(secret),
+        };
+        let service = (self.env.connector)(&profile.client_config(), credentials.clone())
+            .map_err(|e| e.to_string())?;
+        Ok(Connection {
+            profile_name: name.to_owned(),
+            base_url: profile.base_url.clone(),
+            credentials,
+            service,
+            access: None,
+            is_sandbox: false,
+            secret_location: location,
+        })
+    }
+
+    /// The sandbox's base URL, starting the embedded sandbox the first time.
+    pub(super) fn sandbox_url(&mut self) -> Result<String, String> {
+        if let Some(sandbox) = &self.sandbox {
+            return Ok(sandbox.base_url());
+        }
+        match &self.env.sandbox {
+            SandboxSource::External(url) => Ok(url.clone()),
+            SandboxSource::Embedded(options) => {
+                let sandbox = Sandbox::start(options.clone())
+                    .map_err(|e| format!("The sandbox could not start: {e}"))?;
+                let url = sandbox.base_url();
+                self.sandbox = Some(sandbox);
+                Ok(url)
+            }
+        }
+    }
+
+    /// Leaves the current account: forgets its keys and stops its calls.
+    pub(super) fn disconnect(&mut self) {
+        self.connection = None;
+        self.connection_error = None;
+        self.keys.clear();
+        self.list_error = None;
+        self.dialog = None;
+        // Results of calls for the old account must not land in the new one.
+        let clipboard = self.tasks.clipboard.take();
+        self.tasks = Tasks {
+            clipboard,
+            ..Tasks::default()
+        };
+    }
+
+    pub(super) fn start_list(&mut self) {
+        let Some(connection) = &self.connection else {
+            return;
+        };
+        if self.tasks.list.is_some() {
+            return;
+        }
+        let service = connection.service.clone();
+        let progress = self.tasks.list_progress.clone();
+        if let Ok(mut slot) = progress.lock() {
+            *slot = None;
+        }
+        self.tasks.list = Some(self.spawn("list-keys", move || {
+            service.list(&|p| {
+                if let Ok(mut slot) = progress.lock() {
+                    *slot = Some(p);
+                }
+            })
+        }));
+    }
+
+    pub(super) fn start_access_check(&mut self) {
+        let Some(connection) = &self.connection else {
+            return;
+        };
+        let service = connection.service.clone();
+        self.tasks.access = Some(self.spawn("check-access", move || service.probe()));
+    }
+
+    /// Runs a call on a named thread; the UI is woken when its result is in.
+    pub(super) fn spawn<T: Send + 'static>(
+        &self,
+        name: &str,
+        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Task<T> {
+        Task::spawn(name, self.waker.clone(), work)
+    }
+
+    /// Saves the settings file, reporting (not hiding) a failure.
+    pub(super) fn save_settings(&mut self) -> bool {
+        let Some(file) = &self.env.settings_file else {
+            return true;
+        };
+        match file.save(&self.settings) {
+            Ok(()) => true,
+            Err(error) => {
+                self.status
+                    .error(format!("The settings could not be saved: {error}"));
+                false
+            }
+        }
+    }
+
+    /// Timers: hide revealed keys, clear the clipboard, keep "refreshed … ago" honest, take the
+    /// screenshot. Asks for exactly one repaint at the next deadline, never a loop.
+    fn tick(&mut self, ctx: &egui::Context) {
+        let now = Instant::now();
+        let mut next: Vec<Duration> = Vec::new();
+        next.extend(self.keys.expire_reveals(now));
+        if let Some(key) = self.copied.due(now, self.env.clipboard_clear_after) {
+            let probe = self.env.clipboard.clone();
+            self.tasks.clipboard = Some(self.spawn("clear-clipboard", move || {
+                probe
+                    .clear_if_holds(key.expose())
+                    .map_err(|e| ApiError::Config(format!("the clipboard could not be read ({e})")))
+            }));
+        }
+        next.extend(self.copied.next_in(now, self.env.clipboard_clear_after));
+        if let Some(at) = self.keys.loaded_at() {
+            next.push(ui::status_bar::next_age_change(now.duration_since(at)));
+        }
+        if let Some(plan) = &mut self.screenshot {
+            let settled = self.keys.is_loaded()
+                || self.list_error.is_some()
+                || (self.connection.is_none() && self.tasks.list.is_none());
+            if let Some(delay) = plan.step(ctx, settled && self.tasks.list.is_none()) {
+                next.push(delay);
+            }
+        }
+        if let Some(delay) = next.into_iter().min() {
+            ctx.request_repaint_after(delay.max(Duration::from_millis(10)));
+        }
+    }
+}
+
+impl eframe::App for KeysApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.waker.set(ctx);
+        self.poll_tasks();
+        self.tick(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut commands = ui::shortcuts(ui.ctx(), self);
+        commands.extend(ui::app_ui(ui, self));
+        for command in commands {
+            self.apply(command);
+        }
+    }
+}
+
+/// Whether the keychain cannot be used at all (as opposed to one failed call), so that
+/// session-only mode should be offered.
+pub(super) fn offers_session_mode(error: &StoreError) -> bool {
+    matches!(error, StoreError::Unavailable(_) | StoreError::Locked)
+}
+
+/// Wakes the UI from worker threads. The context arrives with the first frame (or at
+/// creation); calls started before that are found by the first frame's poll anyway.
+#[derive(Clone, Default)]
+pub struct SharedWaker(Arc<Mutex<Option<egui::Context>>>);
+
+impl SharedWaker {
+    pub fn context(&self) -> Option<egui::Context> {
+        self.0.lock().ok().and_then(|slot| slot.clone())
+    }
+
+    pub fn set(&self, ctx: &egui::Context) {
+        if let Ok(mut slot) = self.0.lock()
+            && slot.is_none()
+        {
+            *slot = Some(ctx.clone());
+        }
+    }
+}
+
+impl Waker for SharedWaker {
+    fn wake(&self) {
+        if let Ok(slot) = self.0.lock()
+            && let Some(ctx) = slot.as_ref()
+        {
+            ctx.request_repaint();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The desktop app (egui/eframe): auth settings and the API key table.
+//!
+//! UI code (`ui/`) draws state and returns [`Command`]s; `apply.rs` is the one place that applies
+//! them and starts background calls; `results.rs` is the one place where finished calls change
+//! the state. Network calls never run on the UI thread.
+
+mod apply;
+mod auth_form;
+pub mod clipboard;
+mod command;
+mod dialogs;
+pub mod environment;
+mod key_list;
+mod keys_app;
+mod results;
+pub mod screenshot;
+pub mod service;
+mod status;
+mod task;
+mod ui;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+pub use command::Command;
+pub use environment::{Environment, SandboxSource};
+pub use key_list::{KeyList, REVEAL_FOR};
+pub use keys_app::{Connection, KeysApp};
+pub use screenshot::ScreenshotTarget;
+pub use status::StatusKind;
+
+use crate::credentials::SettingsFile;
+
+/// The app's screens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// First run: connect, or try the sandbox.
+    Welcome,
+    Keys,
+    Settings,
+}
+
+/// How the app was started.
+#[derive(Clone, Debug, Default)]
+pub struct LaunchOptions {
+    /// Open on the built-in sandbox.
+    pub sandbox: bool,
+    /// Open on this profile instead of the default one.
+    pub profile: Option<String>,
+    /// Settings file instead of the platform's.
+    pub config: Option<PathBuf>,
+    /// Save a PNG of the window once the first list has loaded, then exit.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(options: &LaunchOptions) -> Result<(), String> {
+    let settings_file =
+        SettingsFile::locate(options.config.as_deref()).map_err(|e| e.to_string())?;
+    let loaded = settings_file.load().map_err(|e| e.to_string())?;
+    let mut env = Environment::product(settings_file, crate::sandbox_data::sandbox_data_file());
+    let outcome = Arc::new(Mutex::new(None));
+    env.screenshot = options.screenshot.clone().map(|path| ScreenshotTarget {
+        path,
+        outcome: outcome.clone(),
+    });
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("NetLicensing API Keys")
+            .with_app_id("netlicensing-keys")
+            .with_inner_size([1180.0, 720.0])
+            .with_min_inner_size([760.0, 420.0]),
+        ..eframe::NativeOptions::default()
+    };
+    let settings = loaded.settings;
+    let warning = loaded.warning;
+    let open = options.clone();
+    eframe::run_native(
+        "netlicensing-keys",
+        native,
+        Box::new(move |cc| {
+            let app = KeysApp::new(env, settings, warning, &open);
+            app.attach(&cc.egui_ctx);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| format!("The window could not be opened: {e}"))?;
+    if options.screenshot.is_some() {
+        let result = outcome
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take())
+            .unwrap_or_else(|| Err("the window closed before the screenshot was taken".to_owned()));
+        return result;
+    }
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The one place where finished background calls change the app.
+
+use std::time::Instant;
+
+use crate::api::{ApiError, AuthMethod, Secret};
+use crate::credentials::{SecretSlot, SecretStore};
+
+use super::Screen;
+use super::dialogs::Dialog;
+use super::keys_app::{KeysApp, RevokeOutcome, offers_session_mode};
+use super::task::take_ready;
+
+impl KeysApp {
+    /// Applies every call that has finished. Cheap when nothing has: one atomic check each.
+    pub(super) fn poll_tasks(&mut self) {
+        if let Some(result) = take_ready(&mut self.tasks.list) {
+            self.on_list(result);
+        }
+        if let Some(result) = take_ready(&mut self.tasks.access) {
+            match result {
+                Ok(access) => {
+                    if let Some(connection) = &mut self.connection {
+                        connection.access = Some(access);
+                    }
+                }
+                Err(error) => self.on_connection_error(&error),
+            }
+        }
+        if let Some(result) = take_ready(&mut self.tasks.test) {
+            self.auth_form.test_result = Some(result.map_err(|e| e.to_string()));
+        }
+        if let Some(result) = take_ready(&mut self.tasks.create) {
+            self.on_created(result);
+        }
+        if let Some(result) = take_ready(&mut self.tasks.revoke) {
+            self.on_revoked(result);
+        }
+        if let Some(result) = take_ready(&mut self.tasks.rotate_create) {
+            self.on_rotate_created(result);
+        }
+        if let Some(result) = take_ready(&mut self.tasks.rotate_revoke) {
+            self.on_rotate_revoked(result);
+        }
+        if let Some(result) = take_ready(&mut self.tasks.switch_to_key) {
+            self.on_switch_key_created(result);
+        }
+        if let Some(result) = take_ready(&mut self.tasks.clipboard) {
+            match result {
+                Ok(true) => self
+                    .status
+                    .info("The copied key was cleared from the clipboard."),
+                Ok(false) => {}
+                Err(error) => self.status.error(format!(
+                    "The copied key may still be on the clipboard: {error}"
+                )),
+            }
+        }
+    }
+
+    fn on_list(&mut self, result: Result<Vec<crate::api::ApiKey>, ApiError>) {
+        match result {
+            Ok(keys) => {
+                let count = keys.len();
+                self.keys.replace(keys, Instant::now());
+                self.list_error = None;
+                self.status.info(match count {
+                    1 => "1 API key loaded.".to_owned(),
+                    n => format!("{n} API keys loaded."),
+                });
+            }
+            Err(error) => {
+                self.on_connection_error(&error);
+                self.list_error = Some(error);
+            }
+        }
+    }
+
+    /// A failure that concerns the connection as a whole: shown in the status line, and
+    /// remembered where it changes what the app offers.
+    fn on_connection_error(&mut self, error: &ApiError) {
+        if let (ApiError::PermissionDenied { .. }, Some(connection)) = (error, &mut self.connection)
+        {
+            let access = connection.access.get_or_insert(crate::api::Access {
+                method: connection.credentials.method(),
+                can_read: true,
+                can_manage_keys: false,
+                role: None,
+            });
+            access.can_manage_keys = false;
+        }
+        self.status.error(error.to_string());
+    }
+
+    fn on_created(&mut self, result: Result<crate::api::ApiKey, ApiError>) {
+        match result {
+            Ok(key) => {
+                self.status
+                    .info(format!("API key {} created.", key.masked()));
+                self.keys.insert_created(key.clone());
+                self.dialog = Some(Dialog::Created(key));
+            }
+            Err(error) => {
+                self.status.error(error.to_string());
+                if let Some(Dialog::Create(form)) = &mut self.dialog {
+                    form.error = Some(error.to_string());
+                }
+            }
+        }
+    }
+
+    fn on_revoked(&mut self, result: Result<RevokeOutcome, ApiError>) {
+        let outcomes = match result {
+            Ok(outcomes) => outcomes,
+            Err(error) => {
+                self.status.error(error.to_string());
+                return;
+            }
+        };
+        // Rows go only once the server confirmed; a key that was gone already counts as gone.
+        let confirmed: Vec<String> = outcomes
+            .iter()
+            .filter(|(_, outcome)| matches!(outcome, Ok(()) | Err(ApiError::NotFound { .. })))
+            .map(|(key, _)| key.number.expose().to_owned())
+            .collect();
+        let failures: Vec<String> = outcomes
+            .iter()
+            .filter_map(|(key, outcome)| match outcome {
+                Ok(()) | Err(ApiError::NotFound { .. }) => None,
+                Err(error) => Some(format!("{}: {error}", key.masked())),
+            })
+            .collect();
+        self.keys.remove(&confirmed);
+        if failures.is_empty() {
+            self.dialog = None;
+            self.status.info(match confirmed.len() {
+                1 => "1 API key revoked.".to_owned(),
+                n => format!("{n} API keys revoked."),
+            });
+        } else {
+            let text = format!(
+                "{} of {} keys were not revoked. {}",
+                failures.len(),
+                outcomes.len(),
+                failures.join(" ")
+            );
+            self.status.error(text.clone());
+            if let Some(Dialog::Revoke(form)) = &mut self.dialog {
+                form.keys
+                    .retain(|k| !confirmed.iter().any(|n| n == k.number.expose()));
+                form.typed.clear();
+                form.error = Some(text);
+            }
+        }
+        self.start_list();
+    }
+
+    fn on_rotate_created(&mut self, result: Result<crate::api::ApiKey, ApiError>) {
+        let Some(Dialog::Rotate(flow)) = &mut self.dialog else {
+            // The dialog was closed meanwhile: the key exists, so show it in the table.
+            if let Ok(key) = result {
+                self.keys.insert_created(key);
+            }
+            return;
+        };
+        match result {
+            Ok(key) => {
+                self.status.info(format!(
+                    "New key {} created. Move your clients to it, then revoke the old key.",
+                    key.masked()
+                ));
+                self.keys.insert_created(key.clone());
+                flow.new = Some(key);
+            }
+            Err(error) => {
+                self.status.error(error.to_string());
+                flow.error = Some(format!("{error} Nothing was changed."));
+            }
+        }
+    }
+
+    fn on_rotate_revoked(&mut self, result: Result<(), ApiError>) {
+        let Some(Dialog::Rotate(flow)) = &mut self.dialog else {
+            return;
+        };
+        match result {
+            Ok(()) | Err(ApiError::NotFound { .. }) => {
+                self.keys.remove(&[flow.old.number.expose().to_owned()]);
+                self.status.info(format!(
+                    "Key rotated: the old key {} is revoked.",
+                    flow.old.masked()
+                ));
+                self.dialog = None;
+                self.start_list();
+            }
+            Err(error) => {
+                self.status.error(error.to_string());
+                flow.error = Some(format!("{error} The old key is still active."));
+            }
+        }
+    }
+
+    /// The new key exists: store it as the profile's API key and switch the profile to it.
+    fn on_switch_key_created(&mut self, result: Result<crate::api::ApiKey, ApiError>) {
+        let key = match result {
+            Ok(key) => key,
+            Err(error) => {
+                self.auth_form.message = Some(Err(error.to_string()));
+                return;
+            }
+        };
+        let Some(name) = self.connection.as_ref().map(|c| c.profile_name.clone()) else {
+            return;
+        };
+        self.keys.insert_created(key.clone());
+        let slot = SecretSlot::new(&name, AuthMethod::ApiKey);
+        let secret = Secret::new(key.number.expose());
+        let stored = match self.env.keychain.save(&slot, &secret) {
+            Ok(()) => Ok(self.env.keychain.location()),
+            Err(error) if offers_session_mode(&error) => self
+                .session_secrets
+                .save(&slot, &secret)
+                .map(|()| self.session_secrets.location()),
+            Err(error) => Err(error),
+        };
+        let location = match stored {
+            Ok(location) => location,
+            Err(error) => {
+                // The key exists but could not be kept: show it so it is not lost.
+                self.dialog = Some(Dialog::Created(key));
+                self.auth_form.message = Some(Err(format!(
+                    "The key was created but could not be stored ({error}). Copy it now."
+                )));
+                return;
+            }
+        };
+        if let Some(profile) = self.settings.profiles.get_mut(&name) {
+            profile.method = AuthMethod::ApiKey;
+            profile.api_key_role = key.role;
+        }
+        self.save_settings();
+        self.switch_profile(&name);
+        self.screen = Screen::Settings;
+        self.auth_form.stored_in = Some(location.clone());
+        self.auth_form.message = Some(Ok(format!(
+            "Switched to the new API key {} ({}), kept in {location}. The vendor password stays saved; Forget removes it.",
+            key.masked(),
+            key.role_label()
+        )));
+    }
+}

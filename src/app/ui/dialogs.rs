@@ -1,0 +1,238 @@
+//! The modal dialogs: create, created, revoke, rotate. Escape or a click outside closes them.
+
+use egui::{Id, RichText, Ui};
+
+use crate::api::{ApiKey, Role};
+
+use super::super::command::Command;
+use super::super::dialogs::{CreateForm, Dialog, RevokeForm, RotateFlow};
+use super::super::keys_app::{KeysApp, Tasks};
+use super::widgets;
+
+pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>) {
+    let tasks = &app.tasks;
+    let Some(dialog) = &mut app.dialog else {
+        return;
+    };
+    let (id, title) = match dialog {
+        Dialog::Create(_) => ("create_dialog", "Add API Key"),
+        Dialog::Created(_) => ("created_dialog", "API key created"),
+        Dialog::Revoke(_) => ("revoke_dialog", "Revoke API keys"),
+        Dialog::Rotate(_) => ("rotate_dialog", "Rotate API key"),
+    };
+    let response = egui::Modal::new(Id::unique(id)).show(ctx, |ui| {
+        ui.set_width(460.0);
+        ui.heading(title);
+        ui.add_space(6.0);
+        match dialog {
+            Dialog::Create(form) => create(ui, form, tasks, commands),
+            Dialog::Created(key) => created(ui, key, commands),
+            Dialog::Revoke(form) => revoke(ui, form, tasks, commands),
+            Dialog::Rotate(flow) => rotate(ui, flow, tasks, commands),
+        }
+    });
+    if response.should_close() {
+        commands.push(Command::CloseDialog);
+    }
+}
+
+fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<Command>) {
+    widgets::text_field(ui, "Name (optional)", &mut form.name, "e.g. CRM export");
+    egui::ComboBox::from_label("API Key Role")
+        .selected_text(form.role.label())
+        .show_ui(ui, |ui| {
+            for role in Role::ALL {
+                ui.selectable_value(&mut form.role, role, role.label())
+                    .on_hover_text(role.description());
+            }
+        });
+    ui.label(RichText::new(form.role.description()).weak());
+    if form.role.is_powerful() {
+        widgets::warning_text(
+            ui,
+            &format!(
+                "{} keys can change or delete much of your account. Give them only to systems you fully trust.",
+                form.role.label()
+            ),
+        );
+    }
+    widgets::text_field(
+        ui,
+        "Customer (optional)",
+        &mut form.customer,
+        "licensee number, e.g. I042-ACME",
+    );
+    ui.label(RichText::new("A customer restricts the key to validating that one licensee.").weak());
+    ui.horizontal(|ui| {
+        let label = ui.label("Private key (optional)");
+        ui.add(
+            egui::TextEdit::multiline(&mut *form.private_key)
+                .hint_text("PKCS#8 PEM, -----BEGIN PRIVATE KEY-----")
+                .desired_rows(2)
+                .desired_width(300.0),
+        )
+        .labelled_by(label.id);
+    });
+    if let Some(error) = &form.error {
+        widgets::error_text(ui, error);
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if widgets::busy_button(ui, "Create", tasks.create.is_some(), true) {
+            commands.push(Command::SubmitCreate);
+        }
+        if ui.button("Cancel").clicked() {
+            commands.push(Command::CloseDialog);
+        }
+    });
+}
+
+fn created(ui: &mut Ui, key: &ApiKey, commands: &mut Vec<Command>) {
+    ui.label(format!(
+        "The new {} key{} is ready. Copy it now and store it where your software reads it.",
+        key.role_label(),
+        key.name
+            .as_deref()
+            .map(|n| format!(" “{n}”"))
+            .unwrap_or_default()
+    ));
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::Label::new(RichText::new(key.number.expose()).monospace().strong())
+                .selectable(true),
+        );
+        if ui
+            .button("📋 Copy")
+            .accessible_name("Copy the new key")
+            .clicked()
+        {
+            commands.push(Command::Copy(key.clone()));
+        }
+    });
+    ui.add_space(6.0);
+    if ui.button("Done").clicked() {
+        commands.push(Command::CloseDialog);
+    }
+}
+
+fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<Command>) {
+    let count = form.keys.len();
+    ui.label(if count == 1 {
+        "Revoke this API key? Software that uses it stops working at once. This cannot be undone.".to_owned()
+    } else {
+        format!("Revoke these {count} API keys? Software that uses them stops working at once. This cannot be undone.")
+    });
+    egui::ScrollArea::vertical()
+        .max_height(180.0)
+        .show(ui, |ui| {
+            for key in &form.keys {
+                ui.horizontal(|ui| {
+                    ui.label(key.name.as_deref().unwrap_or("(no name)"));
+                    widgets::role_badge(ui, key.role, key.role_label());
+                    ui.monospace(key.masked());
+                });
+            }
+        });
+    if form.needs_typed_count() {
+        ui.horizontal(|ui| {
+            let label = ui.label(format!("Type {count} to confirm"));
+            ui.add(egui::TextEdit::singleline(&mut form.typed).desired_width(60.0))
+                .labelled_by(label.id);
+        });
+    }
+    if let Some(error) = &form.error {
+        widgets::error_text(ui, error);
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let label = if count == 1 {
+            "Revoke".to_owned()
+        } else {
+            format!("Revoke {count} keys")
+        };
+        if widgets::busy_button(
+            ui,
+            &label,
+            tasks.revoke.is_some(),
+            form.is_confirmed() && count > 0,
+        ) {
+            commands.push(Command::ConfirmRevoke);
+        }
+        if ui.button("Cancel").clicked() {
+            commands.push(Command::CloseDialog);
+        }
+    });
+}
+
+fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<Command>) {
+    let old = &flow.old;
+    ui.horizontal(|ui| {
+        ui.label("Replacing");
+        ui.label(RichText::new(old.name.as_deref().unwrap_or("(no name)")).strong());
+        widgets::role_badge(ui, old.role, old.role_label());
+        ui.monospace(old.masked());
+    });
+    match &flow.new {
+        None => {
+            ui.label(format!(
+                "Step 1 of 2: create a new key with the same role{}{}. The old key keeps working until step 2.",
+                old.name.as_deref().map(|_| ", name").unwrap_or_default(),
+                old.customer.as_deref().map(|c| format!(" and customer {c}")).unwrap_or_default()
+            ));
+            if let Some(error) = &flow.error {
+                widgets::error_text(ui, error);
+            }
+            ui.horizontal(|ui| {
+                if widgets::busy_button(
+                    ui,
+                    "Create the new key",
+                    tasks.rotate_create.is_some(),
+                    true,
+                ) {
+                    commands.push(Command::RotateCreate);
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::CloseDialog);
+                }
+            });
+        }
+        Some(new) => {
+            ui.label("Step 2 of 2: the new key is ready. Move your clients to it, then revoke the old key.");
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(new.number.expose()).monospace().strong())
+                        .selectable(true),
+                );
+                if ui
+                    .button("📋 Copy")
+                    .accessible_name("Copy the new key")
+                    .clicked()
+                {
+                    commands.push(Command::Copy(new.clone()));
+                }
+            });
+            ui.checkbox(&mut flow.clients_moved, "My clients use the new key now");
+            if let Some(error) = &flow.error {
+                widgets::error_text(ui, error);
+            }
+            ui.horizontal(|ui| {
+                if widgets::busy_button(
+                    ui,
+                    "Revoke the old key",
+                    tasks.rotate_revoke.is_some(),
+                    flow.clients_moved,
+                ) {
+                    commands.push(Command::RotateRevokeOld);
+                }
+                if ui
+                    .button("Later")
+                    .on_hover_text("Keep both keys for now")
+                    .clicked()
+                {
+                    commands.push(Command::CloseDialog);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Small widgets over narrow data.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::api::Role;
+
+/// A labelled text field for a secret, masked unless `show` is on. Returns the field's response.
+pub fn secret_field(ui: &mut Ui, label: &str, value: &mut String, show: bool) -> egui::Response {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .password(!show)
+                .desired_width(320.0),
+        )
+        .labelled_by(label.id)
+    })
+    .inner
+}
+
+/// A labelled single-line text field.
+pub fn text_field(ui: &mut Ui, label: &str, value: &mut String, hint: &str) -> egui::Response {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(320.0),
+        )
+        .labelled_by(label.id)
+    })
+    .inner
+}
+
+/// A role as a small coloured badge; hovering it explains the role.
+pub fn role_badge(ui: &mut Ui, role: Option<Role>, label: &str) -> egui::Response {
+    let color = match role {
+        Some(Role::Licensee) => Color32::from_rgb(0x3b, 0x82, 0xf6),
+        Some(Role::Analytics) => Color32::from_rgb(0x0e, 0xa5, 0xa4),
+        Some(Role::Operation) => Color32::from_rgb(0x22, 0x9e, 0x4a),
+        Some(Role::Maintenance) => Color32::from_rgb(0xd9, 0x77, 0x06),
+        Some(Role::Admin) => Color32::from_rgb(0xdc, 0x26, 0x26),
+        None => Color32::GRAY,
+    };
+    let description = role.map_or("A role this app does not know.", Role::description);
+    egui::Frame::new()
+        .fill(color.gamma_multiply(0.18))
+        .stroke(egui::Stroke::new(1.0, color))
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(RichText::new(label).color(color).strong())
+        })
+        .response
+        .on_hover_text(description)
+}
+
+/// A line of text in the error colour.
+pub fn error_text(ui: &mut Ui, text: &str) {
+    ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
+}
+
+/// A line of text in the warning colour.
+pub fn warning_text(ui: &mut Ui, text: &str) {
+    ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().warn_fg_color));
+}
+
+/// A highlighted box around content, for banners.
+pub fn banner(ui: &mut Ui, color: Color32, add: impl FnOnce(&mut Ui)) {
+    egui::Frame::new()
+        .fill(color.gamma_multiply(0.12))
+        .stroke(egui::Stroke::new(1.0, color))
+        .corner_radius(6.0)
+        .inner_margin(8)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            add(ui);
+        });
+}
+
+/// A button that shows a spinner and cannot be clicked while its call runs.
+pub fn busy_button(ui: &mut Ui, text: &str, busy: bool, enabled: bool) -> bool {
+    ui.horizontal(|ui| {
+        let clicked = ui
+            .add_enabled(enabled && !busy, egui::Button::new(text))
+            .clicked();
+        if busy {
+            ui.add(egui::Spinner::new());
+        }
+        clicked
+    })
+    .inner
+}
+
+/// A creation date for people: `2026-01-02 14:05 UTC`, or the server's text as it came.
+pub fn created_text(created: Option<&str>) -> String {
+    let Some(created) = created.map(str::trim).filter(|c| !c.is_empty()) else {
+        return "—".to_owned();
+    };
+    let parsed =
+        time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339);
+    match parsed {
+        Ok(date) => {
+            let date = date.to_offset(time::UtcOffset::UTC);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+                date.year(),
+                u8::from(date.month()),
+                date.day(),
+                date.hour(),
+                date.minute()
+            )
+        }
+        Err(_) => created.to_owned(),
+    }
+}
+
+/// A small filled badge, such as "Sandbox".
+pub fn banner_badge(ui: &mut Ui, text: &str, color: Color32) -> egui::Response {
+    egui::Frame::new()
+        .fill(color)
+        .corner_radius(8.0)
+        .inner_margin(egui::Margin::symmetric(8, 2))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).color(Color32::WHITE).strong())
+        })
+        .response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_shown_in_utc_or_as_they_came() {
+        assert_eq!(
+            created_text(Some("2026-01-02T14:05:09+02:00")),
+            "2026-01-02 12:05 UTC"
+        );
+        assert_eq!(created_text(Some("yesterday")), "yesterday");
+        assert_eq!(created_text(None), "—");
+        assert_eq!(created_text(Some(" ")), "—");
+    }
+}

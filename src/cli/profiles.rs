@@ -1,0 +1,77 @@
+//! `profile list|add|remove|use|rename`.
+
+use super::args::{GlobalArgs, ProfileAddArgs, ProfileCommand};
+use super::failure::Failure;
+use super::session::load_settings;
+use crate::credentials::{KeyringStore, NetworkSettings, Profile, SANDBOX_PROFILE, delete_secrets};
+
+pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure> {
+    let (file, mut loaded) = load_settings(global)?;
+    let settings = &mut loaded.settings;
+    let usage = |e: crate::credentials::ProfileError| Failure::Usage(e.to_string());
+    match command {
+        ProfileCommand::List => {
+            let default = settings.default_profile_name().map(str::to_owned);
+            for name in settings.profile_names() {
+                let profile = settings.profile(name).cloned().unwrap_or_default();
+                let mark = if default.as_deref() == Some(name) {
+                    "*"
+                } else {
+                    " "
+                };
+                println!("{mark} {name}  {}  {}", profile.method, profile.base_url);
+            }
+            println!("  {SANDBOX_PROFILE}  built in: the embedded sandbox with the demo account");
+            return Ok(());
+        }
+        ProfileCommand::Add(args) => {
+            settings
+                .add_profile(&args.name, new_profile(global, args))
+                .map_err(usage)?;
+            eprintln!(
+                "Added profile '{}'. Store its credentials with `netlicensing-keys --profile \"{}\" auth login`.",
+                args.name, args.name
+            );
+        }
+        ProfileCommand::Remove { name } => {
+            let stored = settings
+                .stored_name(name)
+                .map(str::to_owned)
+                .ok_or_else(|| Failure::Usage(format!("There is no profile named '{name}'.")))?;
+            delete_secrets(&KeyringStore, &stored).map_err(|e| Failure::Other(e.to_string()))?;
+            settings.remove_profile(&stored).map_err(usage)?;
+            eprintln!("Removed profile '{stored}' and its stored secrets.");
+        }
+        ProfileCommand::Use { name } => {
+            settings.set_default(name).map_err(usage)?;
+            eprintln!("'{name}' is now the default profile.");
+        }
+        ProfileCommand::Rename { from, to } => {
+            settings.rename_profile(from, to).map_err(usage)?;
+            crate::credentials::move_secrets(&KeyringStore, from, to)
+                .map_err(|e| Failure::Other(e.to_string()))?;
+            eprintln!("Renamed profile '{from}' to '{to}'.");
+        }
+    }
+    file.save(&loaded.settings)
+        .map_err(|e| Failure::Other(e.to_string()))
+}
+
+fn new_profile(global: &GlobalArgs, args: &ProfileAddArgs) -> Profile {
+    let defaults = NetworkSettings::default();
+    let mut profile = Profile::default();
+    if let Some(url) = args.url.as_ref().or(global.base_url.as_ref()) {
+        profile.base_url.clone_from(url);
+    }
+    profile.network = NetworkSettings {
+        connect_timeout_secs: args
+            .connect_timeout
+            .unwrap_or(defaults.connect_timeout_secs),
+        request_timeout_secs: args
+            .request_timeout
+            .unwrap_or(defaults.request_timeout_secs),
+        https_proxy: args.https_proxy.clone(),
+        extra_ca_file: args.ca_file.clone(),
+    };
+    profile
+}
