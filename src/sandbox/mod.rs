@@ -255,6 +255,7 @@ fn load(
 
 fn fresh_store(generated: usize) -> Store {
     let mut store = Store::default();
+    store.reserve(generated + 8);
     let tokens = seed::fixed_tokens(time::OffsetDateTime::now_utc())
         .into_iter()
         .chain(seed::generated_keys(generated));
