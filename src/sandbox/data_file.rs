@@ -27,7 +27,7 @@ const VERSION: u32 = 1;
 pub(crate) struct DataFile {
     path: PathBuf,
     /// The store generation last written; older snapshots that arrive late are skipped.
-    written: Mutex<u64>,
+    written: Mutex<Option<u64>>,
 }
 
 /// A serialised state, ready to be written.
@@ -67,7 +67,7 @@ impl DataFile {
     pub(crate) fn open(path: &Path) -> Result<(DataFile, Option<Store>), SandboxError> {
         let data_file = DataFile {
             path: path.to_owned(),
-            written: Mutex::new(0),
+            written: Mutex::new(None),
         };
         let bytes = match fs::read(path) {
             Ok(bytes) => bytes,
@@ -83,7 +83,7 @@ impl DataFile {
             path: path.to_owned(),
             reason,
         })?;
-        *data_file.lock() = store.generation();
+        *data_file.lock() = Some(store.generation());
         Ok((data_file, Some(store)))
     }
 
@@ -107,15 +107,15 @@ impl DataFile {
     /// async workers.
     pub(crate) fn save(&self, snapshot: &Snapshot) -> io::Result<()> {
         let mut written = self.lock();
-        if snapshot.generation <= *written && *written != 0 {
+        if written.is_some_and(|newest| snapshot.generation <= newest) {
             return Ok(());
         }
         write_atomically(&self.path, &snapshot.bytes)?;
-        *written = snapshot.generation;
+        *written = Some(snapshot.generation);
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, u64> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<u64>> {
         self.written.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

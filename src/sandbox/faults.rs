@@ -1,17 +1,9 @@
 //! Fault injection: delays, server errors, dropped connections and malformed bodies, so that
 //! the app's handling of a bad network can be seen and tested.
 //!
-//! Faults apply to every request except the control endpoint below, which is how demos and
-//! out-of-process tests change them:
-//!
-//! `GET /sandbox/faults` shows the settings as JSON; `POST /sandbox/faults` with form fields
-//! `latency_ms` (0 to 60000), `fail_rate` (0 to 1) and `malform_next` (a count), each optional,
-//! changes them and shows the result. It needs no credentials and answers only to loopback
-//! peers (403 otherwise), so a sandbox opened to the network cannot be disturbed remotely:
-//!
-//! ```text
-//! curl -d latency_ms=500 -d fail_rate=0.2 http://127.0.0.1:PORT/sandbox/faults
-//! ```
+//! Faults apply to every request except those to the control endpoint (`/sandbox/faults`,
+//! documented in the module docs of `sandbox`), which is how demos and out-of-process tests
+//! change them.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -149,7 +141,7 @@ pub(crate) async fn show(
     State(faults): State<Arc<Faults>>,
     ConnectInfo(connection): ConnectInfo<Connection>,
 ) -> Response {
-    if !connection.peer.ip().is_loopback() {
+    if !is_local(&connection) {
         return refuse_remote();
     }
     settings_response(&faults)
@@ -162,7 +154,7 @@ pub(crate) async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !connection.peer.ip().is_loopback() {
+    if !is_local(&connection) {
         return refuse_remote();
     }
     match apply(&faults, &headers, &body) {
@@ -239,6 +231,11 @@ fn settings_response(faults: &Faults) -> Response {
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
+}
+
+/// Loopback, also as an IPv4-mapped IPv6 address (a dual-stack listener reports those).
+fn is_local(connection: &Connection) -> bool {
+    connection.peer.ip().to_canonical().is_loopback()
 }
 
 fn refuse_remote() -> Response {

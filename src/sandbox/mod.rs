@@ -3,12 +3,27 @@
 //! It follows API.md rather than convenience: the same envelopes (written by the API client's
 //! own writers), the same authentication and roles, the same status codes. It serves the
 //! public demo vendor account ([`DEMO_USERNAME`] / [`DEMO_PASSWORD`], vendor [`DEMO_VENDOR`])
-//! under [`BASE_PATH`], seeded with the keys in [`seed`]. Faults (delay, errors, dropped
-//! connections, malformed bodies) can be switched on for testing; see [`Sandbox`] and the
-//! control endpoint described in `faults.rs` (`/sandbox/faults`).
+//! under [`BASE_PATH`], seeded with the keys in [`seed`].
 //!
 //! Lists are paged with `filter=page=N;items=M`: [`DEFAULT_PAGE_SIZE`] items by default,
 //! at most [`MAX_PAGE_SIZE`].
+//!
+//! Faults (a delay, 500s or dropped connections, malformed bodies) are for testing how the
+//! app copes; set them with [`SandboxOptions`], the [`Sandbox`] methods, or over HTTP through
+//! a control endpoint outside the API's base path, for demos and out-of-process tests:
+//!
+//! - `GET /sandbox/faults` shows the settings as JSON
+//!   (`{"fail_rate":0.0,"latency_ms":0,"malform_next":0}`);
+//! - `POST /sandbox/faults` with form fields `latency_ms` (0 to 60000), `fail_rate` (0 to 1)
+//!   and `malform_next` (a count), each optional, changes them and shows the result; a bad
+//!   value is a 400 and changes nothing.
+//!
+//! It needs no credentials, is never itself faulty, and answers only to peers on this
+//! computer (403 otherwise), so a sandbox opened to the network cannot be disturbed from it:
+//!
+//! ```text
+//! curl -d latency_ms=500 -d fail_rate=0.2 http://127.0.0.1:PORT/sandbox/faults
+//! ```
 
 mod auth;
 mod clock;
@@ -255,6 +270,7 @@ fn load(
 
 fn fresh_store(generated: usize) -> Store {
     let mut store = Store::default();
+    store.reserve(generated + 8);
     let tokens = seed::fixed_tokens(time::OffsetDateTime::now_utc())
         .into_iter()
         .chain(seed::generated_keys(generated));

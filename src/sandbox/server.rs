@@ -34,33 +34,7 @@ impl Server {
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("netlicensing-sandbox".to_owned())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .thread_name("netlicensing-sandbox-worker")
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(error) => {
-                        let _ = ready_tx.send(Err(SandboxError::Runtime(error)));
-                        return;
-                    }
-                };
-                runtime.block_on(async move {
-                    let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => listener,
-                        Err(source) => {
-                            let _ = ready_tx.send(Err(SandboxError::Bind { addr, source }));
-                            return;
-                        }
-                    };
-                    let _ = ready_tx.send(Ok(()));
-                    serve(listener, state, stop_rx, on_ctrl_c).await;
-                });
-                // Saves in progress run on blocking threads; give them a moment to finish.
-                runtime.shutdown_timeout(Duration::from_secs(1));
-            })
+            .spawn(move || run(listener, addr, state, on_ctrl_c, &ready_tx, stop_rx))
             .map_err(SandboxError::Runtime)?;
         let mut server = Server {
             stop: Some(stop_tx),
@@ -105,16 +79,63 @@ impl Server {
     }
 }
 
+/// The server thread: builds the runtime, reports readiness, serves until stopped.
+fn run(
+    listener: std::net::TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+    on_ctrl_c: bool,
+    ready: &mpsc::Sender<Result<(), SandboxError>>,
+    stop: oneshot::Receiver<()>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("netlicensing-sandbox-worker")
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let _ = ready.send(Err(SandboxError::Runtime(error)));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::from_std(listener) {
+            Ok(listener) => listener,
+            Err(source) => {
+                let _ = ready.send(Err(SandboxError::Bind { addr, source }));
+                return;
+            }
+        };
+        // Registered before anyone learns the address, so that even an early Ctrl-C stops
+        // cleanly rather than killing the process.
+        let interrupts = on_ctrl_c.then(watch_interrupts).flatten();
+        let _ = ready.send(Ok(()));
+        serve(listener, state, stop, interrupts).await;
+    });
+    // Saves in progress run on blocking threads; give them a moment to finish.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+fn watch_interrupts() -> Option<Interrupts> {
+    register_interrupts()
+        .inspect_err(|error| {
+            tracing::warn!(%error, "Ctrl-C cannot be watched; the sandbox stops only when killed");
+        })
+        .ok()
+}
+
 async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     stop: oneshot::Receiver<()>,
-    on_ctrl_c: bool,
+    interrupts: Option<Interrupts>,
 ) {
     let app = routes::router(state).into_make_service_with_connect_info::<Connection>();
     let (stopping_tx, stopping_rx) = oneshot::channel::<()>();
     let signal = async move {
-        stop_signal(stop, on_ctrl_c).await;
+        stop_signal(stop, interrupts).await;
         let _ = stopping_tx.send(());
     };
     let server = axum::serve(SandboxListener(listener), app).with_graceful_shutdown(signal);
@@ -130,22 +151,38 @@ async fn serve(
     }
 }
 
-/// A stop request, the handle going away, or (when asked for) Ctrl-C.
-async fn stop_signal(stop: oneshot::Receiver<()>, on_ctrl_c: bool) {
+/// A stop request, the handle going away, or (when watched) Ctrl-C.
+async fn stop_signal(stop: oneshot::Receiver<()>, interrupts: Option<Interrupts>) {
     let ctrl_c = async {
-        if !on_ctrl_c {
-            return std::future::pending().await;
-        }
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => tracing::info!("Ctrl-C: stopping the sandbox"),
-            Err(error) => {
-                tracing::warn!(%error, "Ctrl-C cannot be watched; stop the sandbox another way");
-                std::future::pending::<()>().await;
+        match interrupts {
+            Some(mut interrupts) => {
+                if interrupts.recv().await.is_some() {
+                    tracing::info!("Ctrl-C: stopping the sandbox");
+                } else {
+                    std::future::pending::<()>().await;
+                }
             }
+            None => std::future::pending().await,
         }
     };
     tokio::select! {
         _ = stop => {}
         () = ctrl_c => {}
     }
+}
+
+#[cfg(unix)]
+type Interrupts = tokio::signal::unix::Signal;
+
+#[cfg(unix)]
+fn register_interrupts() -> std::io::Result<Interrupts> {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+}
+
+#[cfg(windows)]
+type Interrupts = tokio::signal::windows::CtrlC;
+
+#[cfg(windows)]
+fn register_interrupts() -> std::io::Result<Interrupts> {
+    tokio::signal::windows::ctrl_c()
 }

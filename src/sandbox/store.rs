@@ -5,6 +5,7 @@
 //! A page is then a slice of one of them; nothing is copied or scanned beyond the page.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::token::{StoredToken, TokenType};
 
@@ -12,7 +13,7 @@ use super::token::{StoredToken, TokenType};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DuplicateNumber;
 
-struct Entry {
+struct Slot {
     seq: u64,
     token: StoredToken,
 }
@@ -20,7 +21,7 @@ struct Entry {
 #[derive(Default)]
 pub(crate) struct Store {
     /// Sorted by `seq` (appends only; removals keep the order).
-    entries: Vec<Entry>,
+    entries: Vec<Slot>,
     next_seq: u64,
     by_number: HashMap<String, u64>,
     /// Sorted `seq`s of each token type, indexed by [`TokenType::index`].
@@ -59,15 +60,22 @@ impl Store {
         self.position(seq).map(|index| &self.entries[index].token)
     }
 
+    /// Room for `additional` more tokens, so that seeding a large store does not rehash.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+        self.by_number.reserve(additional);
+        self.by_type[TokenType::Apikey.index()].reserve(additional);
+    }
+
     pub(crate) fn insert(&mut self, token: StoredToken) -> Result<(), DuplicateNumber> {
-        if self.by_number.contains_key(&token.number) {
-            return Err(DuplicateNumber);
-        }
         let seq = self.next_seq;
+        match self.by_number.entry(token.number.clone()) {
+            Entry::Occupied(_) => return Err(DuplicateNumber),
+            Entry::Vacant(slot) => slot.insert(seq),
+        };
         self.next_seq += 1;
-        self.by_number.insert(token.number.clone(), seq);
         self.by_type[token.token_type.index()].push(seq);
-        self.entries.push(Entry { seq, token });
+        self.entries.push(Slot { seq, token });
         self.generation += 1;
         Ok(())
     }
