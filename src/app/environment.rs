@@ -10,6 +10,7 @@ use crate::credentials::{KeyringStore, SecretStore, SettingsFile};
 use crate::sandbox::SandboxOptions;
 
 use super::clipboard::{ClipboardProbe, SystemClipboard};
+use super::key_list::REVEAL_FOR;
 use super::screenshot::ScreenshotTarget;
 use super::service::{Connector, http_connector};
 
@@ -32,6 +33,8 @@ pub struct Environment {
     pub clipboard: Arc<dyn ClipboardProbe>,
     /// How long a copied key stays on the clipboard.
     pub clipboard_clear_after: Duration,
+    /// How long a revealed key stays visible in the table.
+    pub reveal_for: Duration,
     /// Save a PNG of the window once the first list has loaded, then close.
     pub screenshot: Option<ScreenshotTarget>,
 }
@@ -49,6 +52,7 @@ impl Environment {
             }),
             clipboard: Arc::new(SystemClipboard),
             clipboard_clear_after: Duration::from_secs(30),
+            reveal_for: REVEAL_FOR,
             screenshot: None,
         }
     }

@@ -11,7 +11,6 @@ use crate::key_query::{KeyQuery, SortColumn, SortOrder, select};
 /// How long a revealed key stays visible before it hides again by itself.
 pub const REVEAL_FOR: Duration = Duration::from_secs(10);
 
-#[derive(Default)]
 pub struct KeyList {
     keys: Vec<ApiKey>,
     loaded_at: Option<Instant>,
@@ -26,9 +25,32 @@ pub struct KeyList {
     highlighted: Option<String>,
     /// Whether every visible row is selected; `None` when it must be computed again.
     all_visible_selected: Option<bool>,
+    /// How long a revealed key stays visible: [`REVEAL_FOR`], shorter in tests.
+    reveal_for: Duration,
+}
+
+impl Default for KeyList {
+    fn default() -> Self {
+        KeyList::with_reveal_for(REVEAL_FOR)
+    }
 }
 
 impl KeyList {
+    pub fn with_reveal_for(reveal_for: Duration) -> Self {
+        KeyList {
+            keys: Vec::new(),
+            loaded_at: None,
+            query: KeyQuery::default(),
+            order: SortOrder::default(),
+            visible: None,
+            selected: HashSet::new(),
+            revealed: HashMap::new(),
+            highlighted: None,
+            all_visible_selected: None,
+            reveal_for,
+        }
+    }
+
     pub fn keys(&self) -> &[ApiKey] {
         &self.keys
     }
@@ -65,7 +87,7 @@ impl KeyList {
         *self = KeyList {
             query: std::mem::take(&mut self.query),
             order: self.order,
-            ..KeyList::default()
+            ..KeyList::with_reveal_for(self.reveal_for)
         };
     }
 
@@ -219,17 +241,18 @@ impl KeyList {
     pub fn is_revealed(&self, key: &ApiKey, now: Instant) -> bool {
         self.revealed
             .get(key.number.expose())
-            .is_some_and(|&at| now.duration_since(at) < REVEAL_FOR)
+            .is_some_and(|&at| now.duration_since(at) < self.reveal_for)
     }
 
     /// Drops reveals that have run out and says when the next one will, so the app can ask for
     /// exactly one repaint then instead of repainting all the time.
     pub fn expire_reveals(&mut self, now: Instant) -> Option<Duration> {
+        let reveal_for = self.reveal_for;
         self.revealed
-            .retain(|_, &mut at| now.duration_since(at) < REVEAL_FOR);
+            .retain(|_, &mut at| now.duration_since(at) < reveal_for);
         self.revealed
             .values()
-            .map(|&at| REVEAL_FOR.saturating_sub(now.duration_since(at)))
+            .map(|&at| reveal_for.saturating_sub(now.duration_since(at)))
             .min()
     }
 }
@@ -313,6 +336,19 @@ mod tests {
         let later = start + REVEAL_FOR;
         assert!(!list.is_revealed(&first, later));
         assert_eq!(list.expire_reveals(later), None);
+    }
+
+    #[test]
+    fn the_reveal_time_can_be_chosen_and_survives_a_clear() {
+        let short = Duration::from_millis(50);
+        let mut list = KeyList::with_reveal_for(short);
+        list.clear();
+        let start = Instant::now();
+        list.replace(vec![key("k-0001", "a")], start);
+        let first = list.keys()[0].clone();
+        list.reveal(&first, start);
+        assert_eq!(list.expire_reveals(start), Some(short));
+        assert!(!list.is_revealed(&first, start + short));
     }
 
     #[test]

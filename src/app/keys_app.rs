@@ -101,6 +101,7 @@ impl KeysApp {
         launch: &LaunchOptions,
     ) -> Self {
         let screenshot = env.screenshot.clone().map(ScreenshotPlan::new);
+        let keys = KeyList::with_reveal_for(env.reveal_for);
         let mut app = KeysApp {
             env,
             settings,
@@ -108,7 +109,7 @@ impl KeysApp {
             sandbox: None,
             connection: None,
             connection_error: None,
-            keys: KeyList::default(),
+            keys,
             list_error: None,
             screen: Screen::Welcome,
             dialog: None,
