@@ -65,13 +65,20 @@ fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<
     ui.label(RichText::new("A customer restricts the key to validating that one licensee.").weak());
     ui.horizontal(|ui| {
         let label = ui.label("Private key (optional)");
-        ui.add(
-            egui::TextEdit::multiline(&mut *form.private_key)
-                .hint_text("PKCS#8 PEM, -----BEGIN PRIVATE KEY-----")
-                .desired_rows(2)
-                .desired_width(300.0),
-        )
-        .labelled_by(label.id);
+        // A pasted PEM key is some 30 lines: scroll it, or the dialog grows past the window
+        // and its buttons cannot be reached.
+        egui::ScrollArea::vertical()
+            .id_salt("private_key_scroll")
+            .max_height(96.0)
+            .show(ui, |ui| {
+                ui.add(
+                    egui::TextEdit::multiline(&mut *form.private_key)
+                        .hint_text("PKCS#8 PEM, -----BEGIN PRIVATE KEY-----")
+                        .desired_rows(2)
+                        .desired_width(300.0),
+                )
+                .labelled_by(label.id);
+            });
     });
     if let Some(error) = &form.error {
         widgets::error_text(ui, error);
