@@ -43,6 +43,12 @@ pub type RevokeOutcome = Vec<(ApiKey, Result<(), ApiError>)>;
 #[derive(Default)]
 pub struct Tasks {
     pub list: Option<Task<Vec<ApiKey>>>,
+    /// The running list was answered before a change the table already shows (a key created
+    /// or revoked): its rows are out of date, so it is dropped and the list fetched again.
+    pub list_outdated: bool,
+    /// The running list follows a change: the status line keeps saying what changed rather
+    /// than "N API keys loaded".
+    pub list_quiet: bool,
     pub list_progress: Arc<Mutex<Option<ListProgress>>>,
     pub access: Option<Task<Access>>,
     pub test: Option<Task<Access>>,
@@ -301,13 +307,35 @@ impl KeysApp {
         };
     }
 
+    /// Fetches the list (Refresh, a new connection); a list already on its way will do.
     pub(super) fn start_list(&mut self) {
+        self.start_list_with(false);
+    }
+
+    /// Fetches the list again after a change the server confirmed, quietly.
+    pub(super) fn refetch_list(&mut self) {
+        if self.tasks.list.is_some() {
+            self.tasks.list_outdated = true;
+        } else {
+            self.start_list_with(true);
+        }
+    }
+
+    /// A change the table shows already must not be undone by a list answered before it.
+    pub(super) fn outdate_list_in_flight(&mut self) {
+        if self.tasks.list.is_some() {
+            self.tasks.list_outdated = true;
+        }
+    }
+
+    pub(super) fn start_list_with(&mut self, quiet: bool) {
         let Some(connection) = &self.connection else {
             return;
         };
         if self.tasks.list.is_some() {
             return;
         }
+        self.tasks.list_quiet = quiet;
         let service = connection.service.clone();
         let progress = self.tasks.list_progress.clone();
         if let Ok(mut slot) = progress.lock() {

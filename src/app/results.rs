@@ -58,15 +58,22 @@ impl KeysApp {
     }
 
     fn on_list(&mut self, result: Result<Vec<crate::api::ApiKey>, ApiError>) {
+        if std::mem::take(&mut self.tasks.list_outdated) {
+            self.start_list_with(true);
+            return;
+        }
+        let quiet = std::mem::take(&mut self.tasks.list_quiet);
         match result {
             Ok(keys) => {
                 let count = keys.len();
                 self.keys.replace(keys, Instant::now());
                 self.list_error = None;
-                self.status.info(match count {
-                    1 => "1 API key loaded.".to_owned(),
-                    n => format!("{n} API keys loaded."),
-                });
+                if !quiet {
+                    self.status.info(match count {
+                        1 => "1 API key loaded.".to_owned(),
+                        n => format!("{n} API keys loaded."),
+                    });
+                }
             }
             Err(error) => {
                 self.on_connection_error(&error);
@@ -97,6 +104,7 @@ impl KeysApp {
                 self.status
                     .info(format!("API key {} created.", key.masked()));
                 self.keys.insert_created(key.clone());
+                self.outdate_list_in_flight();
                 self.dialog = Some(Dialog::Created(key));
             }
             Err(error) => {
@@ -130,6 +138,8 @@ impl KeysApp {
             })
             .collect();
         self.keys.remove(&confirmed);
+        // Also after a failure: a call that timed out may still have revoked the key.
+        self.refetch_list();
         if failures.is_empty() {
             self.dialog = None;
             self.status.info(match confirmed.len() {
@@ -151,7 +161,6 @@ impl KeysApp {
                 form.error = Some(text);
             }
         }
-        self.start_list();
     }
 
     fn on_rotate_created(&mut self, result: Result<crate::api::ApiKey, ApiError>) {
@@ -159,6 +168,7 @@ impl KeysApp {
             // The dialog was closed meanwhile: the key exists, so show it in the table.
             if let Ok(key) = result {
                 self.keys.insert_created(key);
+                self.outdate_list_in_flight();
             }
             return;
         };
@@ -170,6 +180,7 @@ impl KeysApp {
                 ));
                 self.keys.insert_created(key.clone());
                 flow.new = Some(key);
+                self.outdate_list_in_flight();
             }
             Err(error) => {
                 self.status.error(error.to_string());
@@ -190,7 +201,7 @@ impl KeysApp {
                     flow.old.masked()
                 ));
                 self.dialog = None;
-                self.start_list();
+                self.refetch_list();
             }
             Err(error) => {
                 self.status.error(error.to_string());
