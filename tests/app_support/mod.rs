@@ -169,6 +169,12 @@ pub fn wait_until(harness: &mut AppHarness, what: &str, done: impl Fn(&AppHarnes
     }
 }
 
+/// Lets the UI settle; unlike `harness.run()` this does not fail while a spinner keeps the
+/// window repainting (it then stops after a few frames).
+pub fn settle(harness: &mut AppHarness) {
+    let _ = harness.run_ok();
+}
+
 /// Clicks the node with exactly this label, then runs one frame per input event, so that the
 /// output of the last frame is that of the click.
 #[track_caller]
