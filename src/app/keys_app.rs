@@ -183,6 +183,10 @@ impl KeysApp {
 
     /// Connects to a profile: the built-in sandbox, or a saved one with its secret.
     pub(super) fn switch_profile(&mut self, name: &str) {
+        // Names match ignoring case (`--profile work` finds "Work"), but secrets are filed
+        // under the name as stored, and a save must not add the profile a second time.
+        let stored = self.settings.stored_name(name).map(str::to_owned);
+        let name = stored.as_deref().unwrap_or(name);
         self.disconnect();
         self.auth_form = if is_sandbox(name) {
             let mut form = AuthForm::for_profile(SANDBOX_PROFILE, &Profile::sandbox(), false);
