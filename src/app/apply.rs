@@ -139,12 +139,16 @@ impl KeysApp {
         }
         flow.error = None;
         let replacement = flow.replacement();
+        // The result names the key it replaces: the dialog may be closed, or show another
+        // rotation, by the time it arrives.
+        let old = flow.old.clone();
         let Some(connection) = &self.connection else {
             return;
         };
         let service = connection.service.clone();
-        self.tasks.rotate_create =
-            Some(self.spawn("rotate-create", move || service.create(&replacement)));
+        self.tasks.rotate_create = Some(self.spawn("rotate-create", move || {
+            service.create(&replacement).map(|new| (old, new))
+        }));
     }
 
     fn rotate_revoke_old(&mut self) {
@@ -155,14 +159,16 @@ impl KeysApp {
             return;
         }
         flow.error = None;
-        let old = flow.old.number.clone();
+        let old = flow.old.clone();
         let Some(connection) = &self.connection else {
             return;
         };
         let service = connection.service.clone();
         self.tasks.rotate_revoke = Some(self.spawn("rotate-revoke", move || {
-            let number = TokenNumber::parse(old.expose())?;
-            service.delete(&number)
+            let outcome = TokenNumber::parse(old.number.expose())
+                .map_err(ApiError::from)
+                .and_then(|number| service.delete(&number));
+            Ok((old, outcome))
         }));
     }
 
@@ -171,6 +177,8 @@ impl KeysApp {
         // silently: say what state the keys are in.
         if let Some(Dialog::Rotate(flow)) = &self.dialog
             && let Some(new) = &flow.new
+            // While the old key is being revoked, its result will say how it ended.
+            && self.tasks.rotate_revoke.is_none()
         {
             self.status.info(format!(
                 "Rotation stopped: the new key {} exists and the old key {} is still active.",

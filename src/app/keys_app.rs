@@ -54,8 +54,10 @@ pub struct Tasks {
     pub test: Option<Task<Access>>,
     pub create: Option<Task<ApiKey>>,
     pub revoke: Option<Task<RevokeOutcome>>,
-    pub rotate_create: Option<Task<ApiKey>>,
-    pub rotate_revoke: Option<Task<()>>,
+    /// The key being replaced and its replacement.
+    pub rotate_create: Option<Task<(ApiKey, ApiKey)>>,
+    /// The key being replaced and what the server said to its revoke.
+    pub rotate_revoke: Option<Task<(ApiKey, Result<(), ApiError>)>>,
     pub switch_to_key: Option<Task<ApiKey>>,
     pub clipboard: Option<Task<bool>>,
 }

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use crate::api::{ApiError, AuthMethod, Secret};
+use crate::api::{ApiError, ApiKey, AuthMethod, Secret};
 use crate::credentials::{SecretSlot, SecretStore};
 
 use super::Screen;
@@ -163,49 +163,69 @@ impl KeysApp {
         }
     }
 
-    fn on_rotate_created(&mut self, result: Result<crate::api::ApiKey, ApiError>) {
-        let Some(Dialog::Rotate(flow)) = &mut self.dialog else {
-            // The dialog was closed meanwhile: the key exists, so show it in the table.
-            if let Ok(key) = result {
-                self.keys.insert_created(key);
-                self.outdate_list_in_flight();
-            }
-            return;
-        };
-        match result {
-            Ok(key) => {
-                self.status.info(format!(
-                    "New key {} created. Move your clients to it, then revoke the old key.",
-                    key.masked()
-                ));
-                self.keys.insert_created(key.clone());
-                flow.new = Some(key);
-                self.outdate_list_in_flight();
-            }
+    fn on_rotate_created(&mut self, result: Result<(ApiKey, ApiKey), ApiError>) {
+        let (old, new) = match result {
+            Ok(keys) => keys,
             Err(error) => {
                 self.status.error(error.to_string());
-                flow.error = Some(format!("{error} Nothing was changed."));
+                if let Some(Dialog::Rotate(flow)) = &mut self.dialog {
+                    flow.error = Some(format!("{error} Nothing was changed."));
+                }
+                return;
             }
+        };
+        self.keys.insert_created(new.clone());
+        self.outdate_list_in_flight();
+        match &mut self.dialog {
+            Some(Dialog::Rotate(flow)) if flow.old.number == old.number && flow.new.is_none() => {
+                self.status.info(format!(
+                    "New key {} created. Move your clients to it, then revoke the old key.",
+                    new.masked()
+                ));
+                flow.new = Some(new);
+            }
+            // The dialog was closed meanwhile (or shows another key): the new key exists, so
+            // say so; it must never become the replacement in another key's rotation.
+            _ => self.status.info(format!(
+                "Rotation stopped: the new key {} exists and the old key {} is still active.",
+                new.masked(),
+                old.masked()
+            )),
         }
     }
 
-    fn on_rotate_revoked(&mut self, result: Result<(), ApiError>) {
-        let Some(Dialog::Rotate(flow)) = &mut self.dialog else {
-            return;
+    fn on_rotate_revoked(&mut self, result: Result<(ApiKey, Result<(), ApiError>), ApiError>) {
+        let (old, outcome) = match result {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                self.status.error(error.to_string());
+                return;
+            }
         };
-        match result {
+        let this_rotation = |dialog: &Option<Dialog>| matches!(dialog, Some(Dialog::Rotate(flow)) if flow.old.number == old.number);
+        match outcome {
             Ok(()) | Err(ApiError::NotFound { .. }) => {
-                self.keys.remove(&[flow.old.number.expose().to_owned()]);
+                // Also when the dialog was closed meanwhile: the key is gone either way.
+                self.keys.remove(&[old.number.expose().to_owned()]);
                 self.status.info(format!(
                     "Key rotated: the old key {} is revoked.",
-                    flow.old.masked()
+                    old.masked()
                 ));
-                self.dialog = None;
+                if this_rotation(&self.dialog) {
+                    self.dialog = None;
+                }
                 self.refetch_list();
             }
             Err(error) => {
-                self.status.error(error.to_string());
-                flow.error = Some(format!("{error} The old key is still active."));
+                self.status.error(format!(
+                    "{error} The old key {} is still active.",
+                    old.masked()
+                ));
+                if this_rotation(&self.dialog)
+                    && let Some(Dialog::Rotate(flow)) = &mut self.dialog
+                {
+                    flow.error = Some(format!("{error} The old key is still active."));
+                }
             }
         }
     }
