@@ -556,3 +556,119 @@ fn a_key_created_during_a_refresh_stays_in_the_table() {
         format!("API key {} created.", key.masked())
     );
 }
+
+#[test]
+fn closing_the_rotation_while_the_old_key_is_revoked_still_updates_the_table() {
+    let service = FakeService::new(three_keys());
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    let old = three_keys()[1].masked();
+
+    click(&mut harness, &format!("Rotate key {old}"));
+    harness.run();
+    click_and_wait(&mut harness, "Create the new key");
+    click(&mut harness, "My clients use the new key now");
+    harness.run();
+    service.hold(Call::Delete);
+    click(&mut harness, "Revoke the old key");
+    service.wait_started(Call::Delete, 1);
+    harness.step();
+    assert!(
+        !is_enabled(&harness, "Revoke the old key"),
+        "cannot be clicked twice"
+    );
+    assert!(harness.query_by_role(A11yRole::ProgressIndicator).is_some());
+
+    // The user closes the dialog while the server is still at it.
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    assert!(!has_label(&harness, "Rotate API key"));
+    assert!(
+        !status_text(&harness).contains("still active"),
+        "the old key is being revoked, not still active: {}",
+        status_text(&harness)
+    );
+
+    service.release(Call::Delete);
+    wait_idle(&mut harness);
+    assert_eq!(service.deleted(), [three_keys()[1].number.expose()]);
+    assert!(
+        !masked_keys_in_order(&harness).contains(&old),
+        "the revoked key is still listed"
+    );
+    assert_eq!(
+        status_text(&harness),
+        format!("Key rotated: the old key {old} is revoked.")
+    );
+}
+
+#[test]
+fn closing_the_rotation_while_the_new_key_is_created_says_both_keys_are_active() {
+    let service = FakeService::new(three_keys());
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    let old = three_keys()[0].masked();
+
+    click(&mut harness, &format!("Rotate key {old}"));
+    harness.run();
+    service.hold(Call::Create);
+    click(&mut harness, "Create the new key");
+    service.wait_started(Call::Create, 1);
+    harness.step();
+    assert!(
+        !is_enabled(&harness, "Create the new key"),
+        "cannot be clicked twice"
+    );
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+
+    service.release(Call::Create);
+    wait_idle(&mut harness);
+    let new = new_key(&harness, &three_keys());
+    assert!(masked_keys_in_order(&harness).contains(&new.masked()));
+    let status = status_text(&harness);
+    assert!(
+        status.contains(&new.masked()) && status.contains(&old) && status.contains("still active"),
+        "the status line must say a second key now exists: {status}"
+    );
+    assert_eq!(service.started(Call::Delete), 0);
+}
+
+#[test]
+fn a_late_replacement_never_joins_the_rotation_of_another_key() {
+    let service = FakeService::new(three_keys());
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    let keys = three_keys();
+    let (first, second) = (keys[0].masked(), keys[1].masked());
+
+    // Rotate the first key; close the dialog while its replacement is being created.
+    click(&mut harness, &format!("Rotate key {first}"));
+    harness.run();
+    service.hold(Call::Create);
+    click(&mut harness, "Create the new key");
+    service.wait_started(Call::Create, 1);
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    // Start rotating the second key; then the first key's replacement arrives.
+    click(&mut harness, &format!("Rotate key {second}"));
+    settle(&mut harness);
+    service.release(Call::Create);
+    wait_idle(&mut harness);
+
+    assert!(has_label(&harness, "Rotate API key"));
+    assert!(
+        has_label_containing(&harness, "Step 1 of 2"),
+        "the second key's rotation must not show the first key's replacement: {:?}",
+        labels(&harness)
+    );
+    assert!(!has_label(&harness, "My clients use the new key now"));
+    assert_eq!(service.created().len(), 1);
+    let created = &service.created()[0];
+    assert_eq!(
+        created.name.as_deref(),
+        Some("Alpha"),
+        "the first key's twin"
+    );
+    assert!(status_text(&harness).contains(&first));
+}
