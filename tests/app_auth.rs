@@ -637,3 +637,84 @@ fn the_read_only_sandbox_profile_tests_without_saving() {
     ));
     assert!(!world.settings_path().exists());
 }
+
+#[test]
+fn test_connection_with_nothing_typed_tests_the_saved_secret() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    save_secret(&world, "Work", AuthMethod::ApiKey, ADMIN_KEY);
+    let mut harness = world.open(
+        settings_with("Work", &sandbox, AuthMethod::ApiKey),
+        LaunchOptions::default(),
+    );
+    click(&mut harness, "Settings");
+    harness.run();
+    assert!(has_label(
+        &harness,
+        "Leave the secret empty to keep the saved one."
+    ));
+
+    click_and_wait(&mut harness, "Test connection");
+    assert!(
+        has_label(
+            &harness,
+            "✔ Connected: API key with role Admin: may manage API keys."
+        ),
+        "{:?}",
+        labels(&harness)
+    );
+}
+
+#[test]
+fn the_profile_switcher_moves_between_accounts() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    save_secret(&world, "Reader", AuthMethod::ApiKey, ANALYTICS_KEY);
+    let mut settings = settings_with("Work", &sandbox, AuthMethod::ApiKey);
+    settings
+        .add_profile("Reader", settings.profile("Work").unwrap().clone())
+        .unwrap();
+    save_secret(&world, "Work", AuthMethod::ApiKey, ADMIN_KEY);
+    let mut harness = world.open(settings, LaunchOptions::default());
+    assert_eq!(
+        harness
+            .state()
+            .connection()
+            .map(|c| c.profile_name.as_str()),
+        Some("Work"),
+        "the first profile is the default"
+    );
+    assert!(is_enabled(&harness, "+ Add API Key"));
+
+    choose(&mut harness, "Profile", "Reader");
+    wait_idle(&mut harness);
+    let connection = harness.state().connection().expect("connected");
+    assert_eq!(connection.profile_name, "Reader");
+    assert_eq!(connection.credentials.secret().expose(), ANALYTICS_KEY);
+    assert!(!is_enabled(&harness, "+ Add API Key"));
+
+    choose(&mut harness, "Profile", "Sandbox");
+    wait_idle(&mut harness);
+    assert!(has_label(&harness, "Sandbox"), "the badge");
+    assert!(is_enabled(&harness, "+ Add API Key"));
+}
+
+#[test]
+fn delete_profile_removes_it_its_secrets_and_its_settings() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    save_secret(&world, "Work", AuthMethod::ApiKey, ADMIN_KEY);
+    let mut harness = world.open(
+        settings_with("Work", &sandbox, AuthMethod::ApiKey),
+        LaunchOptions::default(),
+    );
+    click(&mut harness, "Settings");
+    harness.run();
+    click_and_wait(&mut harness, "Delete profile");
+
+    assert_eq!(world.saved_secret("Work", AuthMethod::ApiKey), None);
+    assert!(harness.state().settings().profile("Work").is_none());
+    assert!(!world.settings_text().contains("Work"));
+    assert_eq!(harness.state().screen(), Screen::Welcome);
+    assert!(harness.state().connection().is_none());
+}

@@ -212,7 +212,9 @@ fn clicking_a_column_header_twice_flips_the_order() {
 #[test]
 fn copy_puts_the_full_key_on_the_clipboard_and_clears_it_after_the_delay() {
     let sandbox = sandbox();
-    let world = World::new(&sandbox);
+    let mut world = World::new(&sandbox);
+    // Long enough that "not cleared at once" holds on a busy machine.
+    world.clipboard_clear_after = Duration::from_millis(600);
     let mut harness = world.open_sandbox();
 
     let label = format!("Copy key {}", masked(ADMIN_KEY));
@@ -263,7 +265,7 @@ fn copy_leaves_the_clipboard_alone_when_it_holds_something_else() {
 fn show_key_reveals_it_and_it_hides_again_by_itself() {
     let sandbox = sandbox();
     let mut world = World::new(&sandbox);
-    world.reveal_for = Duration::from_millis(400);
+    world.reveal_for = Duration::from_millis(800);
     let mut harness = world.open_sandbox();
     let masked_key = masked(LICENSEE_KEY);
     assert!(!has_label(&harness, LICENSEE_KEY));

@@ -210,7 +210,8 @@ pub fn choose(harness: &mut AppHarness, combo: &str, entry: &str) {
         .find(|node| node.accesskit_node().role() != Role::Label)
         .unwrap_or_else(|| panic!("no entry {entry:?} in the {combo:?} list"))
         .click();
-    harness.run();
+    // The choice may start a call (a spinner repaints): wait for calls with `wait_idle`.
+    settle(harness);
 }
 
 pub fn has_label(harness: &AppHarness, label: &str) -> bool {
