@@ -60,6 +60,7 @@ impl KeysApp {
             }
             Command::DeleteProfile => self.delete_profile(),
             Command::CreateKeyAndSwitch(role) => self.create_key_and_switch(role),
+            Command::DismissSettingsWarning => self.settings_warning = None,
         }
     }
 

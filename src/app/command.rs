@@ -41,4 +41,5 @@ pub enum Command {
     NewProfile,
     DeleteProfile,
     CreateKeyAndSwitch(Role),
+    DismissSettingsWarning,
 }

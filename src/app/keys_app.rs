@@ -84,6 +84,9 @@ pub struct KeysApp {
     pub(super) connection: Option<Connection>,
     /// Why there is no connection, when there should be one.
     pub(super) connection_error: Option<String>,
+    /// The settings file was broken and defaults are used: shown until dismissed or until new
+    /// settings are saved, as the status line soon says other things.
+    pub(super) settings_warning: Option<String>,
     pub(super) keys: KeyList,
     /// The last list error; the previous list stays on screen.
     pub(super) list_error: Option<ApiError>,
@@ -117,6 +120,7 @@ impl KeysApp {
             sandbox: None,
             connection: None,
             connection_error: None,
+            settings_warning: None,
             keys,
             list_error: None,
             screen: Screen::Welcome,
@@ -130,7 +134,8 @@ impl KeysApp {
             waker: SharedWaker::default(),
         };
         if let Some(warning) = warning {
-            app.status.error(warning);
+            app.status.error(warning.clone());
+            app.settings_warning = Some(warning);
         }
         let chosen = launch
             .profile
@@ -379,7 +384,10 @@ impl KeysApp {
             return true;
         };
         match file.save(&self.settings) {
-            Ok(()) => true,
+            Ok(()) => {
+                self.settings_warning = None;
+                true
+            }
             Err(error) => {
                 self.status
                     .error(format!("The settings could not be saved: {error}"));

@@ -21,13 +21,29 @@ pub fn app_ui(ui: &mut egui::Ui, app: &mut KeysApp) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Panel::top("top_bar").show(ui, |ui| top_bar::show(ui, app, &mut commands));
     egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, app));
-    egui::CentralPanel::default().show(ui, |ui| match app.screen {
-        Screen::Welcome => welcome::show(ui, &mut commands),
-        Screen::Keys => keys_view::show(ui, app, &mut commands),
-        Screen::Settings => auth_panel::show(ui, app, &mut commands),
+    egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(warning) = &app.settings_warning {
+            settings_warning(ui, warning, &mut commands);
+        }
+        match app.screen {
+            Screen::Welcome => welcome::show(ui, &mut commands),
+            Screen::Keys => keys_view::show(ui, app, &mut commands),
+            Screen::Settings => auth_panel::show(ui, app, &mut commands),
+        }
     });
     dialogs::show(ui.ctx(), app, &mut commands);
     commands
+}
+
+/// The settings file could not be read: on every screen until dismissed.
+fn settings_warning(ui: &mut egui::Ui, warning: &str, commands: &mut Vec<Command>) {
+    widgets::banner(ui, ui.visuals().warn_fg_color, |ui| {
+        ui.label(warning);
+        if ui.button("Dismiss").clicked() {
+            commands.push(Command::DismissSettingsWarning);
+        }
+    });
+    ui.add_space(6.0);
 }
 
 /// Ctrl+R refresh, Ctrl+N new key, Ctrl+F filter, Delete revoke the selection, Escape close.
