@@ -476,3 +476,26 @@ fn a_server_error_is_reported_in_words_and_the_rows_stay() {
     assert_eq!(count_label(&harness, &format!("⚠ {status}")), 2);
     assert_eq!(masked_keys_in_order(&harness), before);
 }
+
+#[test]
+fn a_broken_settings_file_is_reported_and_stays_reported_after_start_up() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    std::fs::write(world.settings_path(), "this is [not TOML").unwrap();
+    let mut harness = world.open_from_file(LaunchOptions {
+        sandbox: true,
+        ..LaunchOptions::default()
+    });
+
+    assert_eq!(masked_keys_in_order(&harness), seed_order());
+    let warning = "could not be read";
+    assert!(
+        has_label_containing(&harness, warning),
+        "the warning about the settings file was lost at start-up: {:?}",
+        labels(&harness)
+    );
+    assert!(has_label_containing(&harness, "settings.toml.bak"));
+    click(&mut harness, "Dismiss");
+    harness.run();
+    assert!(!has_label_containing(&harness, warning));
+}

@@ -118,6 +118,24 @@ impl World {
         harness
     }
 
+    /// Opens the app on the settings file as `run()` does: loaded from `settings_path()`, with
+    /// the warning a broken file gives.
+    pub fn open_from_file(&self, launch: LaunchOptions) -> AppHarness {
+        let loaded = SettingsFile::at(self.settings_path())
+            .load()
+            .expect("settings file");
+        let env = self.environment();
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1200.0, 800.0))
+            .build_eframe(move |cc| {
+                let app = KeysApp::new(env, loaded.settings, loaded.warning, &launch);
+                app.attach(&cc.egui_ctx);
+                app
+            });
+        wait_idle(&mut harness);
+        harness
+    }
+
     /// `netlicensing-keys --sandbox`.
     pub fn open_sandbox(&self) -> AppHarness {
         self.open(
