@@ -672,3 +672,39 @@ fn a_late_replacement_never_joins_the_rotation_of_another_key() {
     );
     assert!(status_text(&harness).contains(&first));
 }
+
+#[test]
+fn a_partly_refused_bulk_revoke_removes_only_what_the_server_revoked() {
+    let service = FakeService::new(three_keys());
+    let keys = three_keys();
+    service.protect(keys[0].number.expose());
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    let (kept, gone) = (keys[0].masked(), keys[1].masked());
+
+    for target in [&kept, &gone] {
+        click(&mut harness, &format!("Select key {target}"));
+        harness.run();
+    }
+    click(&mut harness, "Revoke selected (2)");
+    harness.run();
+    type_into(&mut harness, "Type 2 to confirm", "2");
+    click_and_wait(&mut harness, "Revoke 2 keys");
+
+    let rows = masked_keys_in_order(&harness);
+    assert!(rows.contains(&kept), "the refused key stays");
+    assert!(!rows.contains(&gone), "the revoked key goes");
+    assert_eq!(service.deleted(), [keys[1].number.expose()]);
+    let status = status_text(&harness);
+    assert!(
+        status.starts_with("1 of 2 keys were not revoked.")
+            && status.contains(&kept)
+            && status.contains("This key is protected"),
+        "{status}"
+    );
+    assert_eq!(count_label(&harness, &format!("⚠ {status}")), 2);
+    // The dialog now holds only the refused key; one key needs no typed count.
+    assert!(has_label_containing(&harness, "Revoke this API key?"));
+    assert!(is_enabled(&harness, "Revoke"));
+    assert!(!has_label(&harness, "Type 1 to confirm"));
+}

@@ -225,6 +225,12 @@ fn copy_puts_the_full_key_on_the_clipboard_and_clears_it_after_the_delay() {
     world.clipboard.set(ADMIN_KEY);
     harness.run();
     assert!(world.clipboard.asked().is_empty(), "not cleared at once");
+    // Without input the window only redraws when asked: it must ask in time to clear.
+    let repaint = harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert!(
+        repaint <= world.clipboard_clear_after,
+        "the app asked for its next frame only in {repaint:?}"
+    );
 
     wait_until(&mut harness, "the clipboard to be cleared", |_| {
         !world.clipboard.asked().is_empty()
@@ -353,6 +359,17 @@ fn keyboard_shortcuts_refresh_create_filter_revoke_and_close() {
     assert!(has_label(&harness, "Type 2 to confirm"));
     harness.key_press(Key::Escape);
     harness.run();
+    assert!(!has_label(&harness, "Revoke API keys"));
+
+    // In the filter box, Delete edits the text and revokes nothing.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.get_by_label("Filter API Keys").type_text("xy");
+    harness.run();
+    harness.key_press(Key::ArrowLeft);
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert_eq!(harness.state().keys().query().text, "x");
     assert!(!has_label(&harness, "Revoke API keys"));
     assert_eq!(service.started(Call::Delete), 0, "nothing was revoked");
 }

@@ -44,6 +44,8 @@ struct State {
     fail: [Option<ApiError>; CALLS],
     created: Vec<NewApiKey>,
     deleted: Vec<String>,
+    /// Keys whose delete is refused (permission denied), while others go through.
+    protected: Vec<String>,
     next_number: u32,
 }
 
@@ -97,6 +99,11 @@ impl FakeService {
     /// Calls of this kind fail with this error from now on (`None`: succeed again).
     pub fn fail(&self, call: Call, error: Option<ApiError>) {
         self.state.lock().unwrap().fail[call.index()] = error;
+    }
+
+    /// Deleting this key is refused with `PermissionDenied`; other keys can be deleted.
+    pub fn protect(&self, number: &str) {
+        self.state.lock().unwrap().protected.push(number.to_owned());
     }
 
     /// How many calls of this kind have started.
@@ -187,6 +194,11 @@ impl KeyService for FakeService {
 
     fn delete(&self, number: &TokenNumber) -> Result<(), ApiError> {
         let mut state = self.enter(Call::Delete)?;
+        if state.protected.iter().any(|p| p == number.expose()) {
+            return Err(ApiError::PermissionDenied {
+                server: Some("This key is protected".to_owned()),
+            });
+        }
         let before = state.keys.len();
         state.keys.retain(|k| k.number.expose() != number.expose());
         if state.keys.len() == before {
