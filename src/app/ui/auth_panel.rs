@@ -26,13 +26,19 @@ pub fn show(ui: &mut Ui, app: &mut KeysApp, commands: &mut Vec<Command>) {
         let form = &mut app.auth_form;
         profile_section(ui, form, commands);
         ui.add_space(8.0);
-        ui.add_enabled_ui(!form.read_only, |ui| {
-            method_section(ui, form);
-            ui.add_space(8.0);
-            fields_section(ui, form);
-            ui.add_space(4.0);
-            network_section(ui, form);
-        });
+        let edited = ui
+            .add_enabled_ui(!form.read_only, |ui| {
+                let mut edited = method_section(ui, form);
+                ui.add_space(8.0);
+                edited |= fields_section(ui, form);
+                ui.add_space(4.0);
+                edited | network_section(ui, form)
+            })
+            .inner;
+        if edited {
+            // A test result speaks of the credentials it tested, not of the ones now typed.
+            form.test_result = None;
+        }
         ui.add_space(8.0);
         actions_section(ui, form, &app.tasks, commands);
         results_section(ui, form);
@@ -74,73 +80,107 @@ fn profile_section(ui: &mut Ui, form: &mut AuthForm, commands: &mut Vec<Command>
     });
 }
 
-fn method_section(ui: &mut Ui, form: &mut AuthForm) {
+/// Returns whether the method changed.
+fn method_section(ui: &mut Ui, form: &mut AuthForm) -> bool {
     ui.label(RichText::new("How to sign in").strong());
-    ui.radio_value(
-        &mut form.method,
-        AuthMethod::ApiKey,
-        "API key (recommended)",
-    );
+    let mut changed = ui
+        .radio_value(
+            &mut form.method,
+            AuthMethod::ApiKey,
+            "API key (recommended)",
+        )
+        .changed();
     ui.indent("api_key_help", |ui| {
         ui.label(
             "Access is limited by the key's role, and a key can be revoked at any time if it leaks. \
              Managing API keys needs a key with the Admin role.",
         );
     });
-    ui.radio_value(
-        &mut form.method,
-        AuthMethod::VendorLogin,
-        "Vendor login (Basic Auth)",
-    );
+    changed |= ui
+        .radio_value(
+            &mut form.method,
+            AuthMethod::VendorLogin,
+            "Vendor login (Basic Auth)",
+        )
+        .changed();
     ui.indent("vendor_login_help", |ui| {
         ui.label(
             "Your NetLicensing username and password: full access to everything in the account. \
              Keep them safe and never ship them inside your software.",
         );
     });
+    changed
 }
 
-fn fields_section(ui: &mut Ui, form: &mut AuthForm) {
-    widgets::text_field(
+/// Returns whether a field that decides where and how to connect changed.
+fn fields_section(ui: &mut Ui, form: &mut AuthForm) -> bool {
+    let mut changed = widgets::text_field(
         ui,
         "Base URL",
         &mut form.base_url,
         crate::api::DEFAULT_BASE_URL,
-    );
+    )
+    .changed();
     match form.method {
         AuthMethod::VendorLogin => {
-            widgets::text_field(ui, "Username", &mut form.username, "");
-            widgets::secret_field(ui, "Password", &mut form.password, form.show_secret);
+            changed |= widgets::text_field(ui, "Username", &mut form.username, "").changed();
+            changed |= widgets::secret_field(ui, "Password", &mut form.password, form.show_secret)
+                .changed();
         }
         AuthMethod::ApiKey => {
-            widgets::secret_field(ui, "API key", &mut form.api_key, form.show_secret);
+            changed |=
+                widgets::secret_field(ui, "API key", &mut form.api_key, form.show_secret).changed();
         }
     }
     ui.checkbox(&mut form.show_secret, "Show secret");
     if !form.is_new_profile && form.secret().is_empty() && form.stored_in.is_some() {
         ui.label(RichText::new("Leave the secret empty to keep the saved one.").weak());
     }
+    changed
 }
 
-fn network_section(ui: &mut Ui, form: &mut AuthForm) {
-    egui::CollapsingHeader::new("Network settings").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            let label = ui.label("Connect timeout (seconds)");
-            ui.add(egui::DragValue::new(&mut form.connect_timeout_secs).range(1..=300))
-                .labelled_by(label.id);
-        });
-        ui.horizontal(|ui| {
-            let label = ui.label("Request timeout (seconds)");
-            ui.add(egui::DragValue::new(&mut form.request_timeout_secs).range(1..=3600))
-                .labelled_by(label.id);
-        });
-        widgets::text_field(ui, "HTTPS proxy", &mut form.https_proxy, "http://proxy.example.com:3128");
-        widgets::text_field(ui, "Extra CA certificate (PEM file)", &mut form.extra_ca_file, "/path/to/corporate-ca.pem");
-        ui.label(
-            RichText::new("The system's trusted certificates are always used; the extra file is for networks that inspect TLS.")
-                .weak(),
-        );
-    });
+/// Returns whether a network setting changed.
+fn network_section(ui: &mut Ui, form: &mut AuthForm) -> bool {
+    egui::CollapsingHeader::new("Network settings")
+        .show(ui, |ui| {
+            let mut changed = ui
+                .horizontal(|ui| {
+                    let label = ui.label("Connect timeout (seconds)");
+                    ui.add(egui::DragValue::new(&mut form.connect_timeout_secs).range(1..=300))
+                        .labelled_by(label.id)
+                        .changed()
+                })
+                .inner;
+            changed |= ui
+                .horizontal(|ui| {
+                    let label = ui.label("Request timeout (seconds)");
+                    ui.add(egui::DragValue::new(&mut form.request_timeout_secs).range(1..=3600))
+                        .labelled_by(label.id)
+                        .changed()
+                })
+                .inner;
+            changed |= widgets::text_field(
+                ui,
+                "HTTPS proxy",
+                &mut form.https_proxy,
+                "http://proxy.example.com:3128",
+            )
+            .changed();
+            changed |= widgets::text_field(
+                ui,
+                "Extra CA certificate (PEM file)",
+                &mut form.extra_ca_file,
+                "/path/to/corporate-ca.pem",
+            )
+            .changed();
+            ui.label(
+                RichText::new("The system's trusted certificates are always used; the extra file is for networks that inspect TLS.")
+                    .weak(),
+            );
+            changed
+        })
+        .body_returned
+        .unwrap_or(false)
 }
 
 fn actions_section(ui: &mut Ui, form: &AuthForm, tasks: &Tasks, commands: &mut Vec<Command>) {
