@@ -718,3 +718,35 @@ fn delete_profile_removes_it_its_secrets_and_its_settings() {
     assert_eq!(harness.state().screen(), Screen::Welcome);
     assert!(harness.state().connection().is_none());
 }
+
+#[test]
+fn a_test_result_goes_when_the_credentials_change() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = first_run(&world);
+    new_profile_form(&mut harness, "Work", &sandbox.base_url());
+    type_into(&mut harness, "API key", ADMIN_KEY);
+    click_and_wait(&mut harness, "Test connection");
+    let success = "✔ Connected: API key with role Admin: may manage API keys.";
+    assert!(has_label(&harness, success));
+
+    type_into(&mut harness, "API key", "-typo");
+    assert!(
+        !has_label(&harness, success),
+        "the success of other credentials is still shown"
+    );
+
+    click_and_wait(&mut harness, "Test connection");
+    assert!(
+        has_label_containing(&harness, "⚠ "),
+        "{:?}",
+        labels(&harness)
+    );
+    click(&mut harness, "Vendor login (Basic Auth)");
+    harness.run();
+    assert!(
+        !has_label_containing(&harness, "⚠ "),
+        "a failure of the API key is not the vendor login's: {:?}",
+        labels(&harness)
+    );
+}
