@@ -50,9 +50,11 @@ fn settings_warning(ui: &mut egui::Ui, warning: &str, commands: &mut Vec<Command
 pub fn shortcuts(ctx: &egui::Context, app: &mut KeysApp) -> Vec<Command> {
     let mut commands = Vec::new();
     let typing = ctx.egui_wants_keyboard_input();
+    // Escape in an open list (a combo box) closes the list, not the dialog around it.
+    let popup_open = egui::Popup::is_any_open(ctx);
     ctx.input_mut(|input| {
         if app.dialog.is_some() {
-            if input.consume_key(Modifiers::NONE, Key::Escape) {
+            if !popup_open && input.consume_key(Modifiers::NONE, Key::Escape) {
                 commands.push(Command::CloseDialog);
             }
             return;
