@@ -708,3 +708,29 @@ fn a_partly_refused_bulk_revoke_removes_only_what_the_server_revoked() {
     assert!(is_enabled(&harness, "Revoke"));
     assert!(!has_label(&harness, "Type 1 to confirm"));
 }
+
+#[test]
+fn escape_in_an_open_list_closes_the_list_not_the_dialog() {
+    let service = FakeService::new(three_keys());
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    open_create(&mut harness);
+    type_into(&mut harness, "Name (optional)", "Half typed");
+
+    harness
+        .get_by_role_and_label(A11yRole::ComboBox, "API Key Role")
+        .click();
+    harness.run();
+    assert!(has_label(&harness, "Maintenance"), "the role list is open");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(
+        has_label(&harness, "Add API Key"),
+        "Escape closed the whole dialog and lost what was typed"
+    );
+    assert!(!has_label(&harness, "Maintenance"), "the list closed");
+
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(!has_label(&harness, "Add API Key"));
+}
