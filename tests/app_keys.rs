@@ -114,6 +114,35 @@ fn every_page_of_a_large_account_is_listed() {
 }
 
 #[test]
+fn a_long_list_shows_its_progress_while_it_loads() {
+    let sandbox = sandbox_with(SandboxOptions {
+        seed_keys: 450,
+        latency: Duration::from_millis(150),
+        ..SandboxOptions::default()
+    });
+    let world = World::new(&sandbox);
+    let mut harness = world.start(
+        Settings::default(),
+        LaunchOptions {
+            sandbox: true,
+            ..LaunchOptions::default()
+        },
+    );
+
+    wait_until(&mut harness, "the progress of the list", |h| {
+        has_label_containing(h, "Loading API keys: page ")
+    });
+    assert!(
+        has_label_containing(&harness, " of 5"),
+        "{:?}",
+        labels(&harness)
+    );
+    wait_idle(&mut harness);
+    assert!(!has_label_containing(&harness, "Loading API keys"));
+    assert!(has_label(&harness, "456 keys"));
+}
+
+#[test]
 fn the_filter_matches_names_customers_and_key_ends() {
     let sandbox = sandbox();
     let world = World::new(&sandbox);

@@ -106,16 +106,21 @@ impl World {
     /// Opens the app as `netlicensing-keys` would with these settings and options; waits until
     /// its first calls are done.
     pub fn open(&self, settings: Settings, launch: LaunchOptions) -> AppHarness {
+        let mut harness = self.start(settings, launch);
+        wait_idle(&mut harness);
+        harness
+    }
+
+    /// Opens the app without waiting for its first calls.
+    pub fn start(&self, settings: Settings, launch: LaunchOptions) -> AppHarness {
         let env = self.environment();
-        let mut harness = Harness::builder()
+        Harness::builder()
             .with_size(egui::vec2(1200.0, 800.0))
             .build_eframe(move |cc| {
                 let app = KeysApp::new(env, settings, None, &launch);
                 app.attach(&cc.egui_ctx);
                 app
-            });
-        wait_idle(&mut harness);
-        harness
+            })
     }
 
     /// Opens the app on the settings file as `run()` does: loaded from `settings_path()`, with
