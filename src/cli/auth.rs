@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use super::args::{GlobalArgs, LoginArgs, LoginMethod};
 use super::failure::Failure;
-use super::session::{Session, load_settings, resolve_failure};
+use super::session::{Session, keychain_failure, load_settings, resolve_failure};
 use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
 use crate::credentials::{
     CredentialSource, KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
@@ -80,6 +80,12 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
             "The Sandbox profile is built in and needs no login.".to_owned(),
         ));
     }
+    // An existing profile typed in another case: its secrets are filed under the stored name,
+    // and a second profile differing only in case must not appear.
+    let name = match loaded.settings.stored_name(&name) {
+        Some(stored) => stored.to_owned(),
+        None => name,
+    };
     let existing = loaded.settings.profile(&name).cloned();
     let mut profile = existing.clone().unwrap_or_default();
     profile.method = match (args.method, args.password_stdin, args.api_key_stdin) {
@@ -110,7 +116,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
                 .filter(|u| !u.trim().is_empty())
                 .ok_or_else(|| Failure::Usage("Give the vendor login's --username.".to_owned()))?;
             profile.username = Some(username.trim().to_owned());
-            let password = read_secret("Password", from_stdin)?;
+            let password = read_secret("password", from_stdin)?;
             Credentials::vendor_login(username.trim(), password)
         }
         AuthMethod::ApiKey => {
@@ -136,7 +142,12 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     let slot = SecretSlot::new(&name, profile.method);
     KeyringStore
         .save(&slot, credentials.secret())
-        .map_err(|e| Failure::Other(format!("The secret was not stored: {e} Use the NETLICENSING_* environment variables instead.")))?;
+        .map_err(|e| {
+            Failure::Other(format!(
+                "The secret was not stored. {}",
+                keychain_failure(&e)
+            ))
+        })?;
     if existing.is_some() {
         loaded.settings.profiles.insert(name.clone(), profile);
     } else {
@@ -173,7 +184,7 @@ pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
         .stored_name(&name)
         .ok_or_else(|| Failure::Usage(format!("There is no profile named '{name}'.")))?
         .to_owned();
-    delete_secrets(&KeyringStore, &name).map_err(|e| Failure::Other(e.to_string()))?;
+    delete_secrets(&KeyringStore, &name).map_err(|e| keychain_failure(&e))?;
     eprintln!(
         "Logged out: the secrets of profile '{name}' were removed from {}.",
         KeyringStore.location()
@@ -194,7 +205,7 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         Secret::new(text.trim())
     } else {
         let typed = Zeroizing::new(
-            rpassword::prompt_password(format!("{what}: "))
+            rpassword::prompt_password(format!("{}: ", capitalized(what)))
                 .map_err(|e| Failure::Other(format!("Could not read the {what}: {e}")))?,
         );
         Secret::new(typed.trim())
@@ -203,4 +214,13 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         return Err(Failure::Usage(format!("The {what} is empty.")));
     }
     Ok(text)
+}
+
+/// "password" becomes "Password" for a prompt; "API key" stays as it is.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -7,7 +7,8 @@ use super::args::GlobalArgs;
 use super::failure::Failure;
 use crate::api::{Client, ClientConfig};
 use crate::credentials::{
-    CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, resolve,
+    CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, StoreError,
+    resolve,
 };
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::sandbox_data::sandbox_data_file;
@@ -86,6 +87,17 @@ pub fn resolve_failure(error: &ResolveError) -> Failure {
         ResolveError::UnknownProfile(_) | ResolveError::IncompleteEnvironment(_) => {
             Failure::Usage(error.to_string())
         }
-        ResolveError::Store(_) => Failure::Other(error.to_string()),
+        ResolveError::Store(error) => keychain_failure(error),
+    }
+}
+
+/// A keychain problem, said for the command line: the desktop app's offer to keep a secret in
+/// memory for the session means nothing here; the environment variables are the way round it.
+pub fn keychain_failure(error: &StoreError) -> Failure {
+    match error {
+        StoreError::Unavailable(why) => Failure::Other(format!(
+            "No keychain is available: {why}. Set NETLICENSING_API_KEY (or NETLICENSING_USERNAME and NETLICENSING_PASSWORD) instead."
+        )),
+        StoreError::Locked | StoreError::Failed(_) => Failure::Other(error.to_string()),
     }
 }
