@@ -76,7 +76,9 @@ fn run_sandbox(args: &args::SandboxArgs) -> Result<(), Failure> {
 /// Secrets never reach a log: no code logs a header, a password or a full key.
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        // A damaged settings file is already reported as a sentence (`load_settings`); its log
+        // line would say it a second time.
+        0 => "warn,netlicensing_keys::credentials::settings_file=error",
         1 => "netlicensing_keys=info",
         _ => "netlicensing_keys=debug",
     };
