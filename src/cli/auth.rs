@@ -9,7 +9,7 @@ use super::failure::Failure;
 use super::session::{Session, keychain_failure, load_settings, resolve_failure};
 use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
 use crate::credentials::{
-    CredentialSource, KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
+    KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
 };
 
 /// Checks the credentials and says which method, against which base URL, and what they may do.
@@ -46,10 +46,11 @@ pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
         &KeyringStore,
     )
     .map_err(|e| resolve_failure(&e))?;
-    let base_url = match (&global.base_url, &resolved.source) {
+    let on_sandbox = resolved.profile_name.as_deref().is_some_and(is_sandbox);
+    let base_url = match (&global.base_url, on_sandbox) {
         (Some(url), _) => url.clone(),
-        (None, CredentialSource::Sandbox) => "the embedded sandbox (started on demand)".to_owned(),
-        (None, _) => resolved.profile.base_url.clone(),
+        (None, true) => "the embedded sandbox (started on demand)".to_owned(),
+        (None, false) => resolved.profile.base_url.clone(),
     };
     println!(
         "profile:  {}",

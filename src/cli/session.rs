@@ -8,7 +8,7 @@ use super::failure::Failure;
 use crate::api::{Client, ClientConfig};
 use crate::credentials::{
     CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, StoreError,
-    resolve,
+    is_sandbox, resolve,
 };
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::sandbox_data::sandbox_data_file;
@@ -40,7 +40,9 @@ impl Session {
         let mut sandbox = None;
         if let Some(url) = &global.base_url {
             config.base_url.clone_from(url);
-        } else if resolved.source == CredentialSource::Sandbox {
+        } else if resolved.profile_name.as_deref().is_some_and(is_sandbox) {
+            // Also with credentials from the environment: the Sandbox profile's server is the
+            // embedded one, never its placeholder address.
             let running = start_embedded_sandbox()?;
             config.base_url = running.base_url();
             sandbox = Some(running);
