@@ -13,6 +13,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::sandbox::SandboxError;
+
 pub use args::Cli;
 use args::{AuthCommand, Command};
 pub use failure::{Failure, code};
@@ -69,7 +71,12 @@ fn run_sandbox(args: &args::SandboxArgs) -> Result<(), Failure> {
         latency: std::time::Duration::from_millis(args.latency_ms),
         fail_rate: args.fail_rate,
     };
-    crate::sandbox::run_foreground(options).map_err(|e| Failure::Other(e.to_string()))
+    crate::sandbox::run_foreground(options).map_err(|error| match error {
+        SandboxError::RemoteNotAllowed { .. } | SandboxError::InvalidOption { .. } => {
+            Failure::Usage(error.to_string())
+        }
+        _ => Failure::Other(error.to_string()),
+    })
 }
 
 /// Logs go to standard error, and only when asked for: standard output belongs to the results.
