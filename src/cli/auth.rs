@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 
 use super::args::{GlobalArgs, LoginArgs, LoginMethod};
 use super::failure::Failure;
+use super::output;
 use super::session::{Session, keychain_failure, load_settings, resolve_failure};
 use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
 use crate::credentials::{
@@ -20,19 +21,18 @@ pub fn test(session: &Session) -> Result<(), Failure> {
         .as_deref()
         .map(|name| format!(", profile '{name}'"))
         .unwrap_or_default();
-    println!(
-        "{} at {} (credentials from {}{profile})",
+    let mut text = format!(
+        "{} at {} (credentials from {}{profile})\n{access}\n",
         session.client.credentials().describe(),
         session.client.base_url(),
         session.source
     );
-    println!("{access}");
     if !access.is_enough() {
-        println!(
-            "To manage API keys, sign in with the vendor login or use an API key with the Admin role."
+        text.push_str(
+            "To manage API keys, sign in with the vendor login or use an API key with the Admin role.\n",
         );
     }
-    Ok(())
+    output::print(&text)
 }
 
 /// Shows what would be used, without a network call: method, username, base URL, where the
@@ -52,19 +52,24 @@ pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
         (None, true) => "the embedded sandbox (started on demand)".to_owned(),
         (None, false) => resolved.profile.base_url.clone(),
     };
-    println!(
-        "profile:  {}",
-        resolved.profile_name.as_deref().unwrap_or("(none)")
-    );
-    println!("method:   {}", resolved.credentials.method());
+    let mut lines = vec![
+        format!(
+            "profile:  {}",
+            resolved.profile_name.as_deref().unwrap_or("(none)")
+        ),
+        format!("method:   {}", resolved.credentials.method()),
+    ];
     if let Credentials::VendorLogin { username, .. } = &resolved.credentials {
-        println!("username: {username}");
+        lines.push(format!("username: {username}"));
     }
-    println!("base URL: {base_url}");
-    println!("secret:   {}", resolved.credentials.secret().masked());
-    println!("stored:   {}", resolved.source);
-    println!("settings: {}", file.path().display());
-    Ok(())
+    lines.extend([
+        format!("base URL: {base_url}"),
+        format!("secret:   {}", resolved.credentials.secret().masked()),
+        format!("stored:   {}", resolved.source),
+        format!("settings: {}", file.path().display()),
+    ]);
+    let text = lines.join("\n") + "\n";
+    output::print(&text)
 }
 
 /// Stores credentials for the profile: the secret in the keychain, the rest in the settings file.

@@ -2,6 +2,7 @@
 
 use super::args::{GlobalArgs, ProfileAddArgs, ProfileCommand};
 use super::failure::Failure;
+use super::output;
 use super::session::load_settings;
 use crate::credentials::{
     KeyringStore, NetworkSettings, Profile, SANDBOX_PROFILE, StoreError, delete_secrets,
@@ -21,20 +22,24 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
                     " "
                 }
             };
-            for name in settings.profile_names() {
-                let profile = settings.profile(name).cloned().unwrap_or_default();
-                println!(
-                    "{} {name}  {}  {}",
-                    mark(name),
-                    profile.method,
-                    profile.base_url
-                );
-            }
-            println!(
+            let mut lines: Vec<String> = settings
+                .profile_names()
+                .map(|name| {
+                    let profile = settings.profile(name).cloned().unwrap_or_default();
+                    format!(
+                        "{} {name}  {}  {}",
+                        mark(name),
+                        profile.method,
+                        profile.base_url
+                    )
+                })
+                .collect();
+            lines.push(format!(
                 "{} {SANDBOX_PROFILE}  built in: the embedded sandbox with the demo account",
                 mark(SANDBOX_PROFILE)
-            );
-            return Ok(());
+            ));
+            let text = lines.join("\n") + "\n";
+            return output::print(&text);
         }
         ProfileCommand::Add(args) => {
             settings
