@@ -829,3 +829,56 @@ fn rotate_whose_revoke_fails_still_prints_the_new_key() {
     );
     assert_eq!(methods(&server), ["GET", "POST", "DELETE"]);
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_a_list_quietly_but_not_a_new_key() {
+    let sandbox = sandbox();
+    let env = TestEnv::new();
+    for args in [
+        &["list"][..],
+        &["list", "--format", "json"],
+        &["list", "--format", "csv"],
+        &["auth", "test"],
+        &["auth", "show"],
+        &["profile", "list"],
+    ] {
+        let out = vendor(&env, &sandbox).args(args).closed_stdout().run().ok();
+        assert_eq!(out.stderr, "", "`{}`: no panic, no message", out.command);
+    }
+
+    // A created key that cannot be handed over is a failure that says which key it was.
+    let before = numbers(&env, &sandbox);
+    let out = vendor(&env, &sandbox)
+        .args(["create", "--role", "analytics", "--name", "Lost"])
+        .closed_stdout()
+        .run()
+        .code(1);
+    let created: Vec<String> = numbers(&env, &sandbox)
+        .difference(&before)
+        .cloned()
+        .collect();
+    assert_eq!(created.len(), 1);
+    let line = out.stderr.lines().last().unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "error: The new key {} was created, but it could not be written",
+            masked(&created[0])
+        )),
+        "{}",
+        out.stderr
+    );
+
+    // A rotation whose new key cannot be handed over keeps the old key.
+    let out = vendor(&env, &sandbox)
+        .args(["rotate", "--yes", ADMIN_KEY])
+        .closed_stdout()
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("so the old key 3f6…7a51 was not revoked"),
+        "{}",
+        out.stderr
+    );
+    assert!(numbers(&env, &sandbox).contains(ADMIN_KEY));
+}

@@ -102,6 +102,7 @@ impl TestEnv {
             vars: Vec::new(),
             stdin: None,
             keychain: false,
+            closed_stdout: false,
         }
     }
 }
@@ -119,6 +120,7 @@ pub struct Invocation<'a> {
     vars: Vec<(String, String)>,
     stdin: Option<String>,
     keychain: bool,
+    closed_stdout: bool,
 }
 
 impl Invocation<'_> {
@@ -160,6 +162,12 @@ impl Invocation<'_> {
     /// Standard input (otherwise it is empty, and never a terminal).
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_owned());
+        self
+    }
+
+    /// Standard output is a pipe whose reader has gone away (`| head -1` after its line).
+    pub fn closed_stdout(mut self) -> Self {
+        self.closed_stdout = true;
         self
     }
 
@@ -228,7 +236,13 @@ impl Invocation<'_> {
             // Small inputs fit the pipe; the program may also exit without reading them.
             let _ = pipe.write_all(text.as_bytes());
         }
-        let stdout = read_in_background(child.stdout.take().expect("stdout"), "cli-stdout");
+        let stdout = child.stdout.take().expect("stdout");
+        let stdout = if self.closed_stdout {
+            drop(stdout);
+            read_in_background(std::io::empty(), "cli-stdout")
+        } else {
+            read_in_background(stdout, "cli-stdout")
+        };
         let stderr = read_in_background(child.stderr.take().expect("stderr"), "cli-stderr");
         let started = Instant::now();
         let status = loop {
