@@ -882,3 +882,66 @@ fn a_reader_that_goes_away_ends_a_list_quietly_but_not_a_new_key() {
     );
     assert!(numbers(&env, &sandbox).contains(ADMIN_KEY));
 }
+
+/// The question on a terminal: anything but yes changes nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn revoke_and_rotate_ask_on_a_terminal() {
+    let sandbox = sandbox();
+    let env = TestEnv::new();
+    let question =
+        "Revoke API key 'CRM export' (Analytics, e2a…3a84)? This cannot be undone. [y/N] ";
+    for answer in ["n\n", "\n", "yes please\n"] {
+        let out = vendor(&env, &sandbox)
+            .args(["revoke", "3a84"])
+            .terminal()
+            .stdin(answer)
+            .run()
+            .code(2);
+        assert!(out.stdout.contains(question), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("error: Nothing was changed."),
+            "{}",
+            out.stdout
+        );
+    }
+    assert!(numbers(&env, &sandbox).contains(ANALYTICS_KEY));
+
+    let out = vendor(&env, &sandbox)
+        .args(["revoke", "3a84"])
+        .terminal()
+        .stdin("y\n")
+        .run()
+        .ok();
+    assert!(
+        out.stdout
+            .contains("Revoked 'CRM export' (Analytics, e2a…3a84)."),
+        "{}",
+        out.stdout
+    );
+    assert!(!numbers(&env, &sandbox).contains(ANALYTICS_KEY));
+
+    let out = vendor(&env, &sandbox)
+        .args(["rotate", OPERATION_KEY])
+        .terminal()
+        .stdin("Y\n")
+        .run()
+        .ok();
+    assert!(
+        out.stdout
+            .contains("Rotate 'Billing sync' (Operation, a83…5a36)? "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Revoked the old key 'Billing sync'"),
+        "{}",
+        out.stdout
+    );
+    let now = numbers(&env, &sandbox);
+    assert!(!now.contains(OPERATION_KEY));
+    assert!(
+        now.iter().any(|key| out.stdout.contains(key.as_str())),
+        "the new key is shown"
+    );
+}

@@ -103,6 +103,7 @@ impl TestEnv {
             stdin: None,
             keychain: false,
             closed_stdout: false,
+            terminal: false,
         }
     }
 }
@@ -121,6 +122,7 @@ pub struct Invocation<'a> {
     stdin: Option<String>,
     keychain: bool,
     closed_stdout: bool,
+    terminal: bool,
 }
 
 impl Invocation<'_> {
@@ -171,6 +173,13 @@ impl Invocation<'_> {
         self
     }
 
+    /// Runs the program on a pseudo-terminal (through util-linux `script`), so that it can ask
+    /// questions; standard input is typed into it. Its stdout and stderr arrive together.
+    pub fn terminal(mut self) -> Self {
+        self.terminal = true;
+        self
+    }
+
     /// Lets the program reach the keychain of the session the tests run in.
     pub fn keychain(mut self) -> Self {
         self.keychain = true;
@@ -178,7 +187,19 @@ impl Invocation<'_> {
     }
 
     fn command(&self) -> Command {
-        let mut command = Command::new(BIN);
+        let mut command = if self.terminal {
+            let quoted: Vec<String> = std::iter::once(OsString::from(BIN))
+                .chain(self.args.iter().cloned())
+                .map(|arg| format!("'{}'", arg.to_string_lossy().replace('\'', r"'\''")))
+                .collect();
+            let mut script = Command::new("script");
+            script.args(["-q", "-e", "-c", &quoted.join(" "), "/dev/null"]);
+            script
+        } else {
+            let mut command = Command::new(BIN);
+            command.args(&self.args);
+            command
+        };
         for (name, _) in std::env::vars_os() {
             if name.to_string_lossy().starts_with("NETLICENSING_") {
                 command.env_remove(name);
@@ -186,7 +207,6 @@ impl Invocation<'_> {
         }
         let env = self.env;
         command
-            .args(&self.args)
             .env("HOME", env.home())
             .env("XDG_CONFIG_HOME", env.config_home())
             .env("XDG_DATA_HOME", env.data_home())
