@@ -32,6 +32,45 @@ pub fn masked(key: &str) -> String {
     netlicensing_keys::api::secret::mask(key)
 }
 
+/// The demo vendor login against `sandbox`.
+pub fn vendor<'a>(env: &'a TestEnv, sandbox: &Sandbox) -> Invocation<'a> {
+    env.cli().base_url(&sandbox.base_url()).vendor()
+}
+
+/// Standard output as JSON.
+pub fn json(outcome: &Outcome) -> serde_json::Value {
+    serde_json::from_str(&outcome.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", outcome.stdout))
+}
+
+/// Every key number the sandbox holds, in full.
+pub fn numbers(env: &TestEnv, sandbox: &Sandbox) -> std::collections::BTreeSet<String> {
+    let out = vendor(env, sandbox)
+        .args(["list", "--format", "json", "--reveal"])
+        .run()
+        .ok();
+    json(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key["number"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The one full key a `create` or `rotate` printed on standard output.
+#[track_caller]
+pub fn printed_key(outcome: &Outcome) -> String {
+    let lines: Vec<&str> = outcome.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one line, the key: {:?}", outcome.stdout);
+    assert!(
+        netlicensing_keys::api::TokenNumber::parse(lines[0]).is_ok(),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[0].len(), 36, "a full key: {}", lines[0]);
+    lines[0].to_owned()
+}
+
 /// Temporary folders for one test; removed when dropped.
 pub struct TestEnv {
     root: tempfile::TempDir,
