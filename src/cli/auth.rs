@@ -15,7 +15,10 @@ use crate::credentials::{
 
 /// Checks the credentials and says which method, against which base URL, and what they may do.
 pub fn test(session: &Session) -> Result<(), Failure> {
-    let access = session.client.probe_access()?;
+    let access = session
+        .client
+        .probe_access()?
+        .with_known_role(session.known_role);
     let profile = session
         .profile_name
         .as_deref()

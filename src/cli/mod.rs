@@ -63,6 +63,17 @@ fn open_app(cli: &Cli) -> Result<(), Failure> {
 }
 
 fn run_sandbox(args: &args::SandboxArgs) -> Result<(), Failure> {
+    // The data file's folder is made here: `--data ~/sandbox/keys.json` should just work.
+    if let Some(parent) = args.data.as_deref().and_then(std::path::Path::parent)
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Failure::Other(format!(
+                "Cannot create the folder {}: {e}",
+                parent.display()
+            ))
+        })?;
+    }
     let options = crate::sandbox::SandboxOptions {
         listen: args.listen,
         allow_remote: args.allow_remote,

@@ -18,6 +18,8 @@ pub struct Session {
     pub client: Client,
     pub source: CredentialSource,
     pub profile_name: Option<String>,
+    /// The stored API key's role, as the profile remembers it (`auth login` records it).
+    pub known_role: Option<crate::api::Role>,
     /// Keeps the embedded sandbox running for the Sandbox profile.
     _sandbox: Option<Sandbox>,
 }
@@ -55,6 +57,7 @@ impl Session {
             client,
             source: resolved.source,
             profile_name: resolved.profile_name,
+            known_role: resolved.profile.api_key_role,
             _sandbox: sandbox,
         })
     }
