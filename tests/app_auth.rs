@@ -470,10 +470,7 @@ fn a_refusing_keychain_offers_to_keep_the_secret_for_this_session_only() {
 
     click_and_wait(&mut harness, "Save");
     assert!(
-        has_label_containing(
-            &harness,
-            "The secret was not saved: No keychain is available"
-        ),
+        has_label_containing(&harness, "Not saved: No keychain is available"),
         "{:?}",
         labels(&harness)
     );
@@ -575,10 +572,13 @@ fn a_vendor_login_creates_an_admin_key_and_switches_to_it() {
     let connection = harness.state().connection().expect("connected");
     assert_eq!(connection.credentials.method(), AuthMethod::ApiKey);
     assert_eq!(connection.credentials.secret().expose(), key);
-    assert!(has_label_containing(
-        &harness,
-        "Switched to the new API key"
-    ));
+    click(&mut harness, "Settings");
+    harness.run();
+    assert!(
+        has_label_containing(&harness, "Saved. The secret is kept in"),
+        "{:?}",
+        labels(&harness)
+    );
     assert_eq!(
         world
             .saved_secret("Vendor", AuthMethod::VendorLogin)

@@ -24,6 +24,22 @@ pub struct Access {
 }
 
 impl Access {
+    /// Fills in the role from what was remembered about the key (there is no call that tells a
+    /// non-Admin key's role), but only when it agrees with what the key was just seen to do.
+    #[must_use]
+    pub fn with_known_role(self, known: Option<Role>) -> Access {
+        let consistent = |role: Role| {
+            role.can_read() == self.can_read && role.can_manage_keys() == self.can_manage_keys
+        };
+        match (self.method, self.role, known) {
+            (AuthMethod::ApiKey, None, Some(role)) if consistent(role) => Access {
+                role: Some(role),
+                ..self
+            },
+            _ => self,
+        }
+    }
+
     /// Whether the credentials can do what this app is for.
     pub fn is_enough(&self) -> bool {
         self.can_manage_keys
@@ -88,6 +104,26 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remembered_role_is_used_only_when_it_fits_what_was_seen() {
+        let seen = Access {
+            method: AuthMethod::ApiKey,
+            can_read: true,
+            can_manage_keys: false,
+            role: None,
+        };
+        assert_eq!(
+            seen.with_known_role(Some(Role::Operation)).role,
+            Some(Role::Operation)
+        );
+        assert_eq!(
+            seen.with_known_role(Some(Role::Admin)).role,
+            None,
+            "stale: Admins may manage keys"
+        );
+        assert_eq!(seen.with_known_role(None).role, None);
+    }
 
     #[test]
     fn descriptions_say_what_the_credentials_may_do() {

@@ -129,16 +129,44 @@ impl ApiError {
 /// `: "message"` when the server said something worth repeating.
 fn said(server: Option<&str>) -> String {
     match server.map(str::trim) {
-        Some(message) if !message.is_empty() => format!(" (NetLicensing said: \"{message}\")"),
+        Some(message) if !message.is_empty() => {
+            format!(" (NetLicensing said: \"{}\")", mask_keys(message))
+        }
         _ => String::new(),
     }
 }
 
 fn not_found(server: Option<&str>) -> String {
     match server.map(str::trim) {
-        Some(message) if !message.is_empty() => format!("Not found: {message}"),
+        Some(message) if !message.is_empty() => format!("Not found: {}", mask_keys(message)),
         _ => "Not found: the key does not exist, or was revoked already.".to_owned(),
     }
+}
+
+/// A run this long of letters, digits, `-` and `_` that holds a digit is taken for a key.
+const KEY_LIKE_LEN: usize = 24;
+
+/// The server's message with everything shaped like a key masked (`abc…wxyz`). The live
+/// service names the token it did not find ("Token with the number '…' does not exist."), and
+/// these sentences are shown and logged.
+fn mask_keys(message: &str) -> String {
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(is_key_char) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let end = run.find(|c: char| !is_key_char(c)).unwrap_or(run.len());
+        let word = &run[..end];
+        if word.len() >= KEY_LIKE_LEN && word.bytes().any(|b| b.is_ascii_digit()) {
+            out.push_str(&super::secret::mask(word));
+        } else {
+            out.push_str(word);
+        }
+        rest = &run[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -162,6 +190,36 @@ mod tests {
             }
             .to_string(),
             "Not found: Token 'x' not found"
+        );
+    }
+
+    #[test]
+    fn keys_in_the_servers_message_are_masked() {
+        let error = ApiError::NotFound {
+            server: Some(
+                "Token with the number '5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10' does not exist."
+                    .into(),
+            ),
+        };
+        assert_eq!(
+            error.to_string(),
+            "Not found: Token with the number '5b0…4b10' does not exist."
+        );
+        let error = ApiError::InvalidInput {
+            server: Some("Licensee I042-ACME: name_with_underscores_but_no_digits is bad".into()),
+        };
+        assert!(
+            error
+                .to_string()
+                .contains("I042-ACME: name_with_underscores_but_no_digits is")
+        );
+        assert_eq!(
+            mask_keys("key=5b0f3d2e8c414e6a9f572d7c1a9e4b10!"),
+            "key=5b0…4b10!"
+        );
+        assert_eq!(
+            mask_keys("Grüße, 5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10"),
+            "Grüße, 5b0…4b10"
         );
     }
 

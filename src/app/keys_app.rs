@@ -4,18 +4,16 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::api::{Access, ApiError, ApiKey, AuthMethod, Credentials, ListProgress};
-use crate::credentials::{
-    MemoryStore, Profile, SANDBOX_PROFILE, SecretSlot, SecretStore, Settings, StoreError,
-    is_sandbox,
-};
-use crate::sandbox::{DEMO_PASSWORD, DEMO_USERNAME, Sandbox};
+use crate::api::{Access, ApiError, ApiKey, Credentials, ListProgress};
+use crate::credentials::{SANDBOX_PROFILE, Settings, StoreError};
+use crate::sandbox::Sandbox;
 
 use super::auth_form::AuthForm;
 use super::clipboard::CopiedKey;
 use super::dialogs::Dialog;
 use super::environment::{Environment, SandboxSource};
 use super::key_list::KeyList;
+use super::profiles::{PendingSave, Secrets};
 use super::screenshot::ScreenshotPlan;
 use super::service::KeyService;
 use super::status::Status;
@@ -59,6 +57,9 @@ pub struct Tasks {
     /// The key being replaced and what the server said to its revoke.
     pub rotate_revoke: Option<Task<(ApiKey, Result<(), ApiError>)>>,
     pub switch_to_key: Option<Task<ApiKey>>,
+    pub open: Option<Task<Result<Connection, String>>>,
+    pub save: Option<Task<Result<Option<String>, StoreError>>>,
+    pub forget: Option<Task<Result<String, StoreError>>>,
     pub clipboard: Option<Task<bool>>,
 }
 
@@ -72,14 +73,19 @@ impl Tasks {
             || self.rotate_create.is_some()
             || self.rotate_revoke.is_some()
             || self.switch_to_key.is_some()
+            || self.open.is_some()
+            || self.save.is_some()
+            || self.forget.is_some()
     }
 }
 
 pub struct KeysApp {
     pub(super) env: Environment,
     pub(super) settings: Settings,
-    /// Secrets kept for this session only, when the keychain could not take them.
-    pub(super) session_secrets: MemoryStore,
+    /// The keychain, and the secrets kept for this session only.
+    pub(super) secrets: Secrets,
+    /// The settings a running save commits once the secret is stored.
+    pub(super) pending_save: Option<PendingSave>,
     pub(super) sandbox: Option<Sandbox>,
     pub(super) connection: Option<Connection>,
     /// Why there is no connection, when there should be one.
@@ -113,10 +119,15 @@ impl KeysApp {
     ) -> Self {
         let screenshot = env.screenshot.clone().map(ScreenshotPlan::new);
         let keys = KeyList::with_reveal_for(env.reveal_for);
+        let secrets = Secrets {
+            keychain: env.keychain.clone(),
+            session: Arc::default(),
+        };
         let mut app = KeysApp {
             env,
             settings,
-            session_secrets: MemoryStore::default(),
+            secrets,
+            pending_save: None,
             sandbox: None,
             connection: None,
             connection_error: None,
@@ -177,113 +188,6 @@ impl KeysApp {
     /// Whether any background call is still running (tests wait on this).
     pub fn is_busy(&self) -> bool {
         self.tasks.any_running()
-    }
-
-    /// The store that holds a profile's secret: the session store once the user chose
-    /// session-only mode for it, else the keychain.
-    pub(super) fn store_for(&self, slot: &SecretSlot) -> &dyn SecretStore {
-        match self.session_secrets.load(slot) {
-            Ok(Some(_)) => &self.session_secrets,
-            _ => self.env.keychain.as_ref(),
-        }
-    }
-
-    /// Connects to a profile: the built-in sandbox, or a saved one with its secret.
-    pub(super) fn switch_profile(&mut self, name: &str) {
-        // Names match ignoring case (`--profile work` finds "Work"), but secrets are filed
-        // under the name as stored, and a save must not add the profile a second time.
-        let stored = self.settings.stored_name(name).map(str::to_owned);
-        let name = stored.as_deref().unwrap_or(name);
-        self.disconnect();
-        self.auth_form = if is_sandbox(name) {
-            let mut form = AuthForm::for_profile(SANDBOX_PROFILE, &Profile::sandbox(), false);
-            form.read_only = true;
-            DEMO_USERNAME.clone_into(&mut form.username);
-            form
-        } else if let Some(profile) = self.settings.profile(name) {
-            AuthForm::for_profile(name, profile, false)
-        } else {
-            self.status
-                .error(format!("There is no profile named '{name}'."));
-            self.screen = Screen::Welcome;
-            return;
-        };
-        match self.open_connection(name) {
-            Ok(connection) => {
-                self.auth_form.stored_in = Some(connection.secret_location.clone());
-                self.status.info(format!(
-                    "Connected to {} as {}.",
-                    connection.base_url,
-                    connection.credentials.describe()
-                ));
-                self.connection = Some(connection);
-                self.screen = Screen::Keys;
-                self.start_list();
-                self.start_access_check();
-            }
-            Err(reason) => {
-                self.status.error(reason.clone());
-                self.connection_error = Some(reason);
-                self.screen = Screen::Settings;
-            }
-        }
-    }
-
-    fn open_connection(&mut self, name: &str) -> Result<Connection, String> {
-        if is_sandbox(name) {
-            let base_url = self.sandbox_url()?;
-            let credentials = Credentials::vendor_login(DEMO_USERNAME, DEMO_PASSWORD);
-            let mut profile = Profile::sandbox();
-            profile.base_url.clone_from(&base_url);
-            let service = (self.env.connector)(&profile.client_config(), credentials.clone())
-                .map_err(|e| e.to_string())?;
-            return Ok(Connection {
-                profile_name: SANDBOX_PROFILE.to_owned(),
-                base_url,
-                credentials,
-                service,
-                access: None,
-                is_sandbox: true,
-                secret_location: "nowhere: the sandbox uses the public demo account".to_owned(),
-            });
-        }
-        let profile = self
-            .settings
-            .profile(name)
-            .cloned()
-            .ok_or_else(|| format!("There is no profile named '{name}'."))?;
-        let slot = SecretSlot::new(name, profile.method);
-        let store = self.store_for(&slot);
-        let location = store.location();
-        let secret = store
-            .load(&slot)
-            .map_err(|e| format!("The secret of profile '{name}' could not be read: {e}"))?
-            .ok_or_else(|| {
-                format!(
-                    "No {} is saved for profile '{name}'. Enter it and press Save.",
-                    match profile.method {
-                        AuthMethod::VendorLogin => "password",
-                        AuthMethod::ApiKey => "API key",
-                    }
-                )
-            })?;
-        let credentials = match profile.method {
-            AuthMethod::VendorLogin => {
-                Credentials::vendor_login(profile.username.clone().unwrap_or_default(), secret)
-            }
-            AuthMethod::ApiKey => Credentials::ApiKey(secret),
-        };
-        let service = (self.env.connector)(&profile.client_config(), credentials.clone())
-            .map_err(|e| e.to_string())?;
-        Ok(Connection {
-            profile_name: name.to_owned(),
-            base_url: profile.base_url.clone(),
-            credentials,
-            service,
-            access: None,
-            is_sandbox: false,
-            secret_location: location,
-        })
     }
 
     /// The sandbox's base URL, starting the embedded sandbox the first time.
@@ -442,12 +346,6 @@ impl eframe::App for KeysApp {
             self.apply(command);
         }
     }
-}
-
-/// Whether the keychain cannot be used at all (as opposed to one failed call), so that
-/// session-only mode should be offered.
-pub(super) fn offers_session_mode(error: &StoreError) -> bool {
-    matches!(error, StoreError::Unavailable(_) | StoreError::Locked)
 }
 
 /// Wakes the UI from worker threads. The context arrives with the first frame (or at

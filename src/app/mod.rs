@@ -12,6 +12,7 @@ mod dialogs;
 pub mod environment;
 mod key_list;
 mod keys_app;
+mod profiles;
 mod results;
 pub mod screenshot;
 pub mod service;

@@ -2,12 +2,10 @@
 
 use std::time::Instant;
 
-use crate::api::{ApiError, ApiKey, AuthMethod, Secret};
-use crate::credentials::{SecretSlot, SecretStore};
+use crate::api::{ApiError, ApiKey};
 
-use super::Screen;
 use super::dialogs::Dialog;
-use super::keys_app::{KeysApp, RevokeOutcome, offers_session_mode};
+use super::keys_app::{KeysApp, RevokeOutcome};
 use super::task::take_ready;
 
 impl KeysApp {
@@ -41,9 +39,7 @@ impl KeysApp {
         if let Some(result) = take_ready(&mut self.tasks.rotate_revoke) {
             self.on_rotate_revoked(result);
         }
-        if let Some(result) = take_ready(&mut self.tasks.switch_to_key) {
-            self.on_switch_key_created(result);
-        }
+        self.poll_profiles();
         if let Some(result) = take_ready(&mut self.tasks.clipboard) {
             match result {
                 Ok(true) => self
@@ -228,54 +224,5 @@ impl KeysApp {
                 }
             }
         }
-    }
-
-    /// The new key exists: store it as the profile's API key and switch the profile to it.
-    fn on_switch_key_created(&mut self, result: Result<crate::api::ApiKey, ApiError>) {
-        let key = match result {
-            Ok(key) => key,
-            Err(error) => {
-                self.auth_form.message = Some(Err(error.to_string()));
-                return;
-            }
-        };
-        let Some(name) = self.connection.as_ref().map(|c| c.profile_name.clone()) else {
-            return;
-        };
-        self.keys.insert_created(key.clone());
-        let slot = SecretSlot::new(&name, AuthMethod::ApiKey);
-        let secret = Secret::new(key.number.expose());
-        let stored = match self.env.keychain.save(&slot, &secret) {
-            Ok(()) => Ok(self.env.keychain.location()),
-            Err(error) if offers_session_mode(&error) => self
-                .session_secrets
-                .save(&slot, &secret)
-                .map(|()| self.session_secrets.location()),
-            Err(error) => Err(error),
-        };
-        let location = match stored {
-            Ok(location) => location,
-            Err(error) => {
-                // The key exists but could not be kept: show it so it is not lost.
-                self.dialog = Some(Dialog::Created(key));
-                self.auth_form.message = Some(Err(format!(
-                    "The key was created but could not be stored ({error}). Copy it now."
-                )));
-                return;
-            }
-        };
-        if let Some(profile) = self.settings.profiles.get_mut(&name) {
-            profile.method = AuthMethod::ApiKey;
-            profile.api_key_role = key.role;
-        }
-        self.save_settings();
-        self.switch_profile(&name);
-        self.screen = Screen::Settings;
-        self.auth_form.stored_in = Some(location.clone());
-        self.auth_form.message = Some(Ok(format!(
-            "Switched to the new API key {} ({}), kept in {location}. The vendor password stays saved; Forget removes it.",
-            key.masked(),
-            key.role_label()
-        )));
     }
 }

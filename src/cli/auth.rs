@@ -6,33 +6,36 @@ use zeroize::Zeroizing;
 
 use super::args::{GlobalArgs, LoginArgs, LoginMethod};
 use super::failure::Failure;
-use super::session::{Session, load_settings, resolve_failure};
+use super::output;
+use super::session::{Session, keychain_failure, load_settings, resolve_failure};
 use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
 use crate::credentials::{
-    CredentialSource, KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
+    KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
 };
 
 /// Checks the credentials and says which method, against which base URL, and what they may do.
 pub fn test(session: &Session) -> Result<(), Failure> {
-    let access = session.client.probe_access()?;
+    let access = session
+        .client
+        .probe_access()?
+        .with_known_role(session.known_role);
     let profile = session
         .profile_name
         .as_deref()
         .map(|name| format!(", profile '{name}'"))
         .unwrap_or_default();
-    println!(
-        "{} at {} (credentials from {}{profile})",
+    let mut text = format!(
+        "{} at {} (credentials from {}{profile})\n{access}\n",
         session.client.credentials().describe(),
         session.client.base_url(),
         session.source
     );
-    println!("{access}");
     if !access.is_enough() {
-        println!(
-            "To manage API keys, sign in with the vendor login or use an API key with the Admin role."
+        text.push_str(
+            "To manage API keys, sign in with the vendor login or use an API key with the Admin role.\n",
         );
     }
-    Ok(())
+    output::print(&text)
 }
 
 /// Shows what would be used, without a network call: method, username, base URL, where the
@@ -46,24 +49,30 @@ pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
         &KeyringStore,
     )
     .map_err(|e| resolve_failure(&e))?;
-    let base_url = match (&global.base_url, &resolved.source) {
+    let on_sandbox = resolved.profile_name.as_deref().is_some_and(is_sandbox);
+    let base_url = match (&global.base_url, on_sandbox) {
         (Some(url), _) => url.clone(),
-        (None, CredentialSource::Sandbox) => "the embedded sandbox (started on demand)".to_owned(),
-        (None, _) => resolved.profile.base_url.clone(),
+        (None, true) => "the embedded sandbox (started on demand)".to_owned(),
+        (None, false) => resolved.profile.base_url.clone(),
     };
-    println!(
-        "profile:  {}",
-        resolved.profile_name.as_deref().unwrap_or("(none)")
-    );
-    println!("method:   {}", resolved.credentials.method());
+    let mut lines = vec![
+        format!(
+            "profile:  {}",
+            resolved.profile_name.as_deref().unwrap_or("(none)")
+        ),
+        format!("method:   {}", resolved.credentials.method()),
+    ];
     if let Credentials::VendorLogin { username, .. } = &resolved.credentials {
-        println!("username: {username}");
+        lines.push(format!("username: {username}"));
     }
-    println!("base URL: {base_url}");
-    println!("secret:   {}", resolved.credentials.secret().masked());
-    println!("stored:   {}", resolved.source);
-    println!("settings: {}", file.path().display());
-    Ok(())
+    lines.extend([
+        format!("base URL: {base_url}"),
+        format!("secret:   {}", resolved.credentials.secret().masked()),
+        format!("stored:   {}", resolved.source),
+        format!("settings: {}", file.path().display()),
+    ]);
+    let text = lines.join("\n") + "\n";
+    output::print(&text)
 }
 
 /// Stores credentials for the profile: the secret in the keychain, the rest in the settings file.
@@ -80,6 +89,12 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
             "The Sandbox profile is built in and needs no login.".to_owned(),
         ));
     }
+    // An existing profile typed in another case: its secrets are filed under the stored name,
+    // and a second profile differing only in case must not appear.
+    let name = match loaded.settings.stored_name(&name) {
+        Some(stored) => stored.to_owned(),
+        None => name,
+    };
     let existing = loaded.settings.profile(&name).cloned();
     let mut profile = existing.clone().unwrap_or_default();
     profile.method = match (args.method, args.password_stdin, args.api_key_stdin) {
@@ -110,7 +125,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
                 .filter(|u| !u.trim().is_empty())
                 .ok_or_else(|| Failure::Usage("Give the vendor login's --username.".to_owned()))?;
             profile.username = Some(username.trim().to_owned());
-            let password = read_secret("Password", from_stdin)?;
+            let password = read_secret("password", from_stdin)?;
             Credentials::vendor_login(username.trim(), password)
         }
         AuthMethod::ApiKey => {
@@ -136,7 +151,12 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     let slot = SecretSlot::new(&name, profile.method);
     KeyringStore
         .save(&slot, credentials.secret())
-        .map_err(|e| Failure::Other(format!("The secret was not stored: {e} Use the NETLICENSING_* environment variables instead.")))?;
+        .map_err(|e| {
+            Failure::Other(format!(
+                "The secret was not stored. {}",
+                keychain_failure(&e)
+            ))
+        })?;
     if existing.is_some() {
         loaded.settings.profiles.insert(name.clone(), profile);
     } else {
@@ -173,7 +193,7 @@ pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
         .stored_name(&name)
         .ok_or_else(|| Failure::Usage(format!("There is no profile named '{name}'.")))?
         .to_owned();
-    delete_secrets(&KeyringStore, &name).map_err(|e| Failure::Other(e.to_string()))?;
+    delete_secrets(&KeyringStore, &name).map_err(|e| keychain_failure(&e))?;
     eprintln!(
         "Logged out: the secrets of profile '{name}' were removed from {}.",
         KeyringStore.location()
@@ -194,7 +214,7 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         Secret::new(text.trim())
     } else {
         let typed = Zeroizing::new(
-            rpassword::prompt_password(format!("{what}: "))
+            rpassword::prompt_password(format!("{}: ", capitalized(what)))
                 .map_err(|e| Failure::Other(format!("Could not read the {what}: {e}")))?,
         );
         Secret::new(typed.trim())
@@ -203,4 +223,13 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         return Err(Failure::Usage(format!("The {what} is empty.")));
     }
     Ok(text)
+}
+
+/// "password" becomes "Password" for a prompt; "API key" stays as it is.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -1,6 +1,6 @@
 //! `list`, `create`, `revoke` and `rotate`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 
 use super::args::{CreateArgs, CreateFormat, ListArgs, ListFormat, RevokeArgs, RotateArgs};
@@ -39,8 +39,7 @@ pub fn list(session: &Session, args: &ListArgs) -> Result<(), Failure> {
         ListFormat::Json => output::json_array(&shown, reveal) + "\n",
         ListFormat::Csv => output::csv(&shown, reveal),
     };
-    print!("{text}");
-    Ok(())
+    output::print(&text)
 }
 
 /// Every key, with a progress line on a terminal when the list takes more than one page.
@@ -71,13 +70,19 @@ pub fn create(session: &Session, args: &CreateArgs) -> Result<(), Failure> {
             .transpose()?,
     };
     let key = session.client.create_api_key(&new_key)?;
-    print_new_key(&key, args.format);
-    Ok(())
+    print_new_key(&key, args.format).map_err(|error| {
+        Failure::Other(format!(
+            "The new key {} was created, but it could not be written to standard output ({error}). Revoke it if it cannot be used.",
+            key.masked()
+        ))
+    })
 }
 
-fn print_new_key(key: &ApiKey, format: CreateFormat) {
-    match format {
-        CreateFormat::Json => println!("{}", output::json_object(key, Reveal::Full)),
+/// The new key in full on standard output. Unlike a list, a key that cannot be written is a
+/// failure (a closed pipe too): it cannot be read back from the server later.
+fn print_new_key(key: &ApiKey, format: CreateFormat) -> std::io::Result<()> {
+    let text = match format {
+        CreateFormat::Json => output::json_object(key, Reveal::Full),
         CreateFormat::Table => {
             let name = key
                 .name
@@ -94,9 +99,11 @@ fn print_new_key(key: &ApiKey, format: CreateFormat) {
                 key.role_label()
             );
             // The key alone on standard output, so that `$(netlicensing-keys create ...)` is the key.
-            println!("{}", key.number.expose());
+            key.number.expose().to_owned()
         }
-    }
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}").and_then(|()| stdout.flush())
 }
 
 pub fn revoke(session: &Session, args: &RevokeArgs) -> Result<(), Failure> {
@@ -162,7 +169,14 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
     };
     // If this fails, nothing has been revoked.
     let created = session.client.create_api_key(&new_key)?;
-    print_new_key(&created, args.format);
+    // Nor if the new key cannot be handed over: the old one is then the only one usable.
+    print_new_key(&created, args.format).map_err(|error| {
+        Failure::Other(format!(
+            "The new key {} was created, but it could not be written to standard output ({error}), so the old key {} was not revoked. Revoke the new one if it cannot be used.",
+            created.masked(),
+            old.masked()
+        ))
+    })?;
     let number = TokenNumber::parse(old.number.expose()).map_err(ApiError::from)?;
     if let Err(error) = session.client.delete_token(&number) {
         eprintln!(

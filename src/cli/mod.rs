@@ -13,6 +13,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::sandbox::SandboxError;
+
 pub use args::Cli;
 use args::{AuthCommand, Command};
 pub use failure::{Failure, code};
@@ -61,6 +63,17 @@ fn open_app(cli: &Cli) -> Result<(), Failure> {
 }
 
 fn run_sandbox(args: &args::SandboxArgs) -> Result<(), Failure> {
+    // The data file's folder is made here: `--data ~/sandbox/keys.json` should just work.
+    if let Some(parent) = args.data.as_deref().and_then(std::path::Path::parent)
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Failure::Other(format!(
+                "Cannot create the folder {}: {e}",
+                parent.display()
+            ))
+        })?;
+    }
     let options = crate::sandbox::SandboxOptions {
         listen: args.listen,
         allow_remote: args.allow_remote,
@@ -69,21 +82,30 @@ fn run_sandbox(args: &args::SandboxArgs) -> Result<(), Failure> {
         latency: std::time::Duration::from_millis(args.latency_ms),
         fail_rate: args.fail_rate,
     };
-    crate::sandbox::run_foreground(options).map_err(|e| Failure::Other(e.to_string()))
+    crate::sandbox::run_foreground(options).map_err(|error| match error {
+        SandboxError::RemoteNotAllowed { .. } | SandboxError::InvalidOption { .. } => {
+            Failure::Usage(error.to_string())
+        }
+        _ => Failure::Other(error.to_string()),
+    })
 }
 
 /// Logs go to standard error, and only when asked for: standard output belongs to the results.
 /// Secrets never reach a log: no code logs a header, a password or a full key.
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        // A damaged settings file is already reported as a sentence (`load_settings`); its log
+        // line would say it a second time.
+        0 => "warn,netlicensing_keys::credentials::settings_file=error",
         1 => "netlicensing_keys=info",
         _ => "netlicensing_keys=debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("NETLICENSING_KEYS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Colours only on a terminal: `2>log.txt` must not fill the file with escape codes.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();

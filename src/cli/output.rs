@@ -1,8 +1,26 @@
 //! Printing keys as a table, JSON or CSV.
 
+use std::io::Write as _;
+
 use serde::Serialize;
 
+use super::failure::Failure;
 use crate::api::ApiKey;
+
+/// Writes results to standard output. `print!` would panic when the reader has gone away
+/// (`netlicensing-keys list | head -1`); a closed pipe just ends the output here, quietly.
+pub fn print(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Other(
+            format!("Could not write to standard output: {error}."),
+        )),
+        _ => Ok(()),
+    }
+}
 
 /// How a key's number is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use super::args::GlobalArgs;
 use super::failure::Failure;
 use crate::api::{Client, ClientConfig};
 use crate::credentials::{
-    CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, resolve,
+    CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, StoreError,
+    is_sandbox, resolve,
 };
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::sandbox_data::sandbox_data_file;
@@ -17,6 +18,8 @@ pub struct Session {
     pub client: Client,
     pub source: CredentialSource,
     pub profile_name: Option<String>,
+    /// The stored API key's role, as the profile remembers it (`auth login` records it).
+    pub known_role: Option<crate::api::Role>,
     /// Keeps the embedded sandbox running for the Sandbox profile.
     _sandbox: Option<Sandbox>,
 }
@@ -39,7 +42,9 @@ impl Session {
         let mut sandbox = None;
         if let Some(url) = &global.base_url {
             config.base_url.clone_from(url);
-        } else if resolved.source == CredentialSource::Sandbox {
+        } else if resolved.profile_name.as_deref().is_some_and(is_sandbox) {
+            // Also with credentials from the environment: the Sandbox profile's server is the
+            // embedded one, never its placeholder address.
             let running = start_embedded_sandbox()?;
             config.base_url = running.base_url();
             sandbox = Some(running);
@@ -52,6 +57,7 @@ impl Session {
             client,
             source: resolved.source,
             profile_name: resolved.profile_name,
+            known_role: resolved.profile.api_key_role,
             _sandbox: sandbox,
         })
     }
@@ -86,6 +92,17 @@ pub fn resolve_failure(error: &ResolveError) -> Failure {
         ResolveError::UnknownProfile(_) | ResolveError::IncompleteEnvironment(_) => {
             Failure::Usage(error.to_string())
         }
-        ResolveError::Store(_) => Failure::Other(error.to_string()),
+        ResolveError::Store(error) => keychain_failure(error),
+    }
+}
+
+/// A keychain problem, said for the command line: the desktop app's offer to keep a secret in
+/// memory for the session means nothing here; the environment variables are the way round it.
+pub fn keychain_failure(error: &StoreError) -> Failure {
+    match error {
+        StoreError::Unavailable(why) => Failure::Other(format!(
+            "No keychain is available: {why}. Set NETLICENSING_API_KEY (or NETLICENSING_USERNAME and NETLICENSING_PASSWORD) instead."
+        )),
+        StoreError::Locked | StoreError::Failed(_) => Failure::Other(error.to_string()),
     }
 }

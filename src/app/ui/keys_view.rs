@@ -11,6 +11,13 @@ use super::{key_table, widgets};
 
 pub fn show(ui: &mut Ui, app: &mut KeysApp, commands: &mut Vec<Command>) {
     let Some(connection) = &app.connection else {
+        if app.tasks.open.is_some() {
+            ui.horizontal(|ui| {
+                ui.add(egui::Spinner::new());
+                ui.label(format!("Opening profile {}…", app.auth_form.profile_name));
+            });
+            return;
+        }
         ui.label("Not connected.");
         if ui.button("Open settings").clicked() {
             commands.push(Command::Show(Screen::Settings));
