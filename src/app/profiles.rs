@@ -91,6 +91,8 @@ impl KeysApp {
         DEMO_USERNAME.clone_into(&mut form.username);
         form.password = zeroize::Zeroizing::new(DEMO_PASSWORD.to_owned());
         self.auth_form = form;
+        // As for a saved profile: the table, or the settings if it cannot be opened.
+        self.screen = Screen::Keys;
         let opened = self.sandbox_url().and_then(|base_url| {
             let credentials = Credentials::vendor_login(DEMO_USERNAME, DEMO_PASSWORD);
             let mut profile = Profile::sandbox();
