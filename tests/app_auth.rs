@@ -750,3 +750,48 @@ fn a_test_result_goes_when_the_credentials_change() {
         labels(&harness)
     );
 }
+
+#[test]
+fn a_keychain_waiting_for_its_unlock_prompt_does_not_freeze_the_window() {
+    let sandbox = sandbox();
+    let mut world = World::new(&sandbox);
+    let keychain = Arc::new(PromptingKeychain::default());
+    keychain
+        .save(
+            &SecretSlot::new("Work", AuthMethod::ApiKey),
+            &netlicensing_keys::api::Secret::new(ADMIN_KEY),
+        )
+        .unwrap();
+    keychain.lock();
+    world.store = Some(keychain.clone());
+
+    let mut harness = world.start(
+        settings_with("Work", &sandbox, AuthMethod::ApiKey),
+        LaunchOptions::default(),
+    );
+    let start = std::time::Instant::now();
+    for _ in 0..20 {
+        harness.step();
+    }
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "frames stalled on the keychain"
+    );
+    assert!(harness.state().connection().is_none(), "still waiting");
+    assert!(
+        has_label(&harness, "Opening profile Work…"),
+        "{:?}",
+        labels(&harness)
+    );
+
+    keychain.unlock();
+    wait_idle(&mut harness);
+    assert_eq!(
+        harness
+            .state()
+            .connection()
+            .map(|c| c.profile_name.as_str()),
+        Some("Work")
+    );
+    assert_eq!(harness.state().keys().keys().len(), 6);
+}

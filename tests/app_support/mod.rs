@@ -471,3 +471,50 @@ pub fn new_key(
     assert_eq!(added.len(), 1, "exactly one key was added: {added:?}");
     added.remove(0)
 }
+
+/// A keychain whose reads wait until the test releases them, like a Secret Service that shows
+/// an unlock prompt.
+#[derive(Default)]
+pub struct PromptingKeychain {
+    pub inner: MemoryStore,
+    locked: Mutex<bool>,
+    unlocked: std::sync::Condvar,
+}
+
+impl PromptingKeychain {
+    pub fn lock(&self) {
+        *self.locked.lock().unwrap() = true;
+    }
+
+    pub fn unlock(&self) {
+        *self.locked.lock().unwrap() = false;
+        self.unlocked.notify_all();
+    }
+}
+
+impl SecretStore for PromptingKeychain {
+    fn load(&self, slot: &SecretSlot) -> Result<Option<Secret>, StoreError> {
+        let mut locked = self.locked.lock().unwrap();
+        while *locked {
+            let (guard, timeout) = self.unlocked.wait_timeout(locked, WAIT).unwrap();
+            locked = guard;
+            if timeout.timed_out() {
+                return Err(StoreError::Locked);
+            }
+        }
+        drop(locked);
+        self.inner.load(slot)
+    }
+
+    fn save(&self, slot: &SecretSlot, secret: &Secret) -> Result<(), StoreError> {
+        self.inner.save(slot, secret)
+    }
+
+    fn delete(&self, slot: &SecretSlot) -> Result<(), StoreError> {
+        self.inner.delete(slot)
+    }
+
+    fn location(&self) -> String {
+        "the test's prompting keychain".to_owned()
+    }
+}
