@@ -326,7 +326,7 @@ fn test_connection_explains_a_server_that_never_answers() {
     assert!(
         has_label_containing(
             &harness,
-            &format!("127.0.0.1:{port} did not answer within 1 seconds")
+            &format!("127.0.0.1:{port} did not answer within 1 second")
         ),
         "{:?}",
         labels(&harness)

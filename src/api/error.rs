@@ -62,7 +62,7 @@ pub enum ApiError {
     #[error("{host} refused the connection. Is the server running, and is the base URL right?")]
     ConnectionRefused { host: String },
 
-    #[error("{host} did not answer within {} seconds.", .after.as_secs_f32())]
+    #[error("{host} did not answer within {}.", seconds(*.after))]
     Timeout { host: String, after: Duration },
 
     #[error("Could not talk to {host}: {detail}.")]
@@ -123,6 +123,16 @@ impl ApiError {
             status,
             what: error.to_string(),
         }
+    }
+}
+
+/// "1 second", "2.5 seconds".
+fn seconds(duration: Duration) -> String {
+    let value = duration.as_secs_f32();
+    if (value - 1.0).abs() < f32::EPSILON {
+        "1 second".to_owned()
+    } else {
+        format!("{value} seconds")
     }
 }
 
