@@ -109,7 +109,9 @@ impl Client {
         let results: Mutex<Vec<Option<KeyPage>>> = Mutex::new((0..count).map(|_| None).collect());
         let first_error: Mutex<Option<ApiError>> = Mutex::new(None);
         let next = AtomicU64::new(start);
-        let done = AtomicU64::new(start);
+        // Counted and reported under one lock, so that reports from several workers arrive in
+        // order: a progress bar never steps back, and the last report is the last page.
+        let done = Mutex::new(start);
         let failed = AtomicBool::new(false);
         let workers = options.concurrency.clamp(1, count.max(1));
         std::thread::scope(|scope| {
@@ -128,11 +130,13 @@ impl Client {
                                 {
                                     *slot = Some(result);
                                 }
-                                let pages_done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                                progress(ListProgress {
-                                    pages_done,
-                                    pages_total: Some(total),
-                                });
+                                if let Ok(mut pages_done) = done.lock() {
+                                    *pages_done += 1;
+                                    progress(ListProgress {
+                                        pages_done: *pages_done,
+                                        pages_total: Some(total),
+                                    });
+                                }
                             }
                             Err(error) => {
                                 failed.store(true, Ordering::Relaxed);
