@@ -13,6 +13,12 @@ use super::clipboard::{ClipboardProbe, SystemClipboard};
 use super::screenshot::ScreenshotTarget;
 use super::service::{Connector, http_connector};
 
+/// A hidden switch for measuring large lists in the real app (`benches/performance`): the
+/// embedded sandbox starts with this many generated API keys. Generated keys go into a fresh
+/// store only, so combine it with `NETLICENSING_KEYS_SANDBOX_DATA=` (empty: keep the sandbox in
+/// memory) unless the data file does not exist yet.
+pub const SANDBOX_SEED_KEYS_VAR: &str = "NETLICENSING_KEYS_SANDBOX_SEED_KEYS";
+
 /// Where the "Sandbox" profile's server comes from.
 #[derive(Clone, Debug)]
 pub enum SandboxSource {
@@ -45,6 +51,7 @@ impl Environment {
             settings_file: Some(settings_file),
             sandbox: SandboxSource::Embedded(SandboxOptions {
                 data_file: sandbox_data,
+                seed_keys: seed_keys_from_env(),
                 ..SandboxOptions::default()
             }),
             clipboard: Arc::new(SystemClipboard),
@@ -52,4 +59,11 @@ impl Environment {
             screenshot: None,
         }
     }
+}
+
+fn seed_keys_from_env() -> usize {
+    std::env::var(SANDBOX_SEED_KEYS_VAR)
+        .ok()
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0)
 }

@@ -18,6 +18,7 @@ use super::environment::{Environment, SandboxSource};
 use super::key_list::KeyList;
 use super::screenshot::ScreenshotPlan;
 use super::service::KeyService;
+use super::startup_report::StartupReport;
 use super::status::Status;
 use super::task::{Task, Waker};
 use super::ui;
@@ -89,6 +90,8 @@ pub struct KeysApp {
     /// Set by Ctrl+F; the filter box takes focus on the next frame.
     pub(super) focus_filter: bool,
     pub(super) waker: SharedWaker,
+    /// Timing lines for the benchmark, when asked for (`startup_report.rs`).
+    pub(super) startup_report: Option<StartupReport>,
 }
 
 impl KeysApp {
@@ -119,6 +122,7 @@ impl KeysApp {
             screenshot,
             focus_filter: false,
             waker: SharedWaker::default(),
+            startup_report: None,
         };
         if let Some(warning) = warning {
             app.status.error(warning);
@@ -397,6 +401,12 @@ impl eframe::App for KeysApp {
         commands.extend(ui::app_ui(ui, self));
         for command in commands {
             self.apply(command);
+        }
+        if let Some(report) = &mut self.startup_report {
+            let loaded = self.keys.is_loaded().then(|| self.keys.keys().len());
+            if report.after_frame(loaded) {
+                self.startup_report = None;
+            }
         }
     }
 }
