@@ -197,6 +197,11 @@ impl KeysApp {
         match self.open_connection(name) {
             Ok(connection) => {
                 self.auth_form.stored_in = Some(connection.secret_location.clone());
+                if connection.is_sandbox {
+                    // Show where the sandbox really runs, and its public password.
+                    self.auth_form.base_url.clone_from(&connection.base_url);
+                    self.auth_form.password = zeroize::Zeroizing::new(DEMO_PASSWORD.to_owned());
+                }
                 self.status.info(format!(
                     "Connected to {} as {}.",
                     connection.base_url,
