@@ -19,6 +19,12 @@ use super::service::{Connector, http_connector};
 /// memory) unless the data file does not exist yet.
 pub const SANDBOX_SEED_KEYS_VAR: &str = "NETLICENSING_KEYS_SANDBOX_SEED_KEYS";
 
+/// A hidden switch for measuring the app alone (`benches/performance`): the "Sandbox" profile
+/// uses the sandbox at this base URL (one that `netlicensing-keys sandbox` printed) instead of
+/// starting the embedded one, so that the app's memory does not include the server's copy of
+/// the keys.
+pub const SANDBOX_URL_VAR: &str = "NETLICENSING_KEYS_SANDBOX_URL";
+
 /// Where the "Sandbox" profile's server comes from.
 #[derive(Clone, Debug)]
 pub enum SandboxSource {
@@ -49,11 +55,14 @@ impl Environment {
             connector: http_connector(),
             keychain: Arc::new(KeyringStore),
             settings_file: Some(settings_file),
-            sandbox: SandboxSource::Embedded(SandboxOptions {
-                data_file: sandbox_data,
-                seed_keys: seed_keys_from_env(),
-                ..SandboxOptions::default()
-            }),
+            sandbox: match std::env::var(SANDBOX_URL_VAR) {
+                Ok(url) if !url.trim().is_empty() => SandboxSource::External(url.trim().to_owned()),
+                _ => SandboxSource::Embedded(SandboxOptions {
+                    data_file: sandbox_data,
+                    seed_keys: seed_keys_from_env(),
+                    ..SandboxOptions::default()
+                }),
+            },
             clipboard: Arc::new(SystemClipboard),
             clipboard_clear_after: Duration::from_secs(30),
             screenshot: None,
