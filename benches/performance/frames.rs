@@ -1,0 +1,213 @@
+//! Frames: the real app under `egui_kittest`, on a sandbox with 100 and with 100,000 keys, a
+//! filter typed into the filter box and the table sorted by a header click. Each measured
+//! frame gets one input event (a scroll step or a pointer move over the rows) and costs the
+//! CPU time of `Harness::step` (app logic, layout, AccessKit tree) plus tessellating its shapes.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{Event, Modifiers, MouseWheelUnit, PointerButton, TouchPhase, pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use netlicensing_keys::app::clipboard::ClipboardProbe;
+use netlicensing_keys::app::service::http_connector;
+use netlicensing_keys::app::{Environment, KeysApp, LaunchOptions, SandboxSource};
+use netlicensing_keys::credentials::{MemoryStore, Settings};
+use netlicensing_keys::key_query::SortColumn;
+use netlicensing_keys::sandbox::{Sandbox, SandboxOptions};
+
+use super::measure::{median, ms, percentile, time_cpu};
+use super::report::Report;
+
+/// Matches every generated key's name ("Generated key 0042") and none of the six fixed keys.
+const FILTER: &str = "key";
+const WARM_UP_FRAMES: usize = 30;
+const FRAMES: usize = 300;
+const TARGET_MEDIAN: Duration = Duration::from_millis(4);
+const TARGET_RATIO: f64 = 1.5;
+const LOAD_TIMEOUT: Duration = Duration::from_mins(3);
+
+/// What one table size cost.
+struct Frames {
+    median: Duration,
+    p90: Duration,
+    filter_change: Duration,
+    sort_change: Duration,
+}
+
+pub fn run(report: &mut Report) -> Result<(), String> {
+    println!(
+        "Frames: the app at 1180x720, filter {FILTER:?} typed, sorted by name; {FRAMES} frames after {WARM_UP_FRAMES} to warm up"
+    );
+    let small = measure(100)?;
+    let large = measure(100_000)?;
+    for (rows, frames) in [(100, &small), (100_000, &large)] {
+        report.info(
+            &format!("frame CPU time, {rows} rows: median / 90th percentile"),
+            format!("{} / {}", ms(frames.median), ms(frames.p90)),
+        );
+        report.info(
+            &format!("filter typed / sort clicked, {rows} rows: the two frames of each change"),
+            format!("{} / {}", ms(frames.filter_change), ms(frames.sort_change)),
+        );
+    }
+    report.target(
+        "frame CPU time, 100,000 rows, median",
+        ms(large.median),
+        &format!("< {}", ms(TARGET_MEDIAN)),
+        large.median < TARGET_MEDIAN,
+    );
+    let ratio = large.median.as_secs_f64() / small.median.as_secs_f64();
+    report.target(
+        "frame time 100,000 rows / 100 rows (medians)",
+        format!("{ratio:.2}x"),
+        &format!("<= {TARGET_RATIO}x"),
+        ratio <= TARGET_RATIO,
+    );
+    Ok(())
+}
+
+fn measure(rows: usize) -> Result<Frames, String> {
+    let sandbox = Sandbox::start(SandboxOptions {
+        seed_keys: rows,
+        ..SandboxOptions::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let mut harness = app_harness(&sandbox);
+    let started = Instant::now();
+    wait_for_list(&mut harness)?;
+    println!(
+        "  {rows} rows: {} keys loaded into the app in {} ms",
+        harness.state().keys().keys().len(),
+        started.elapsed().as_millis()
+    );
+
+    harness.get_by_label("Filter API Keys").focus();
+    harness.step();
+    harness.get_by_label("Filter API Keys").type_text(FILTER);
+    // A frame applies what was asked at its end; the next frame filters and draws: both count.
+    let ((), filter_change) = time_cpu(|| {
+        harness.step();
+        harness.step();
+    });
+    let sort_change = click(&mut harness, "Name")?;
+    let keys = harness.state().keys();
+    if keys.query().text != FILTER
+        || keys.order().column != SortColumn::Name
+        || keys.visible_computed().len() != rows
+    {
+        return Err(format!(
+            "the filter or sort did not take: {} rows shown, not {rows}",
+            keys.visible_computed().len()
+        ));
+    }
+
+    let table_top = harness.get_by_label("Name").rect().bottom() + 40.0;
+    let mut samples = Vec::with_capacity(FRAMES);
+    for frame in 0..WARM_UP_FRAMES + FRAMES {
+        harness.event(input_for(frame, table_top));
+        let ((), step) = time_cpu(|| harness.step());
+        let shapes = harness.output().shapes.clone();
+        let pixels_per_point = harness.output().pixels_per_point;
+        let (_, tessellate) = time_cpu(|| harness.ctx.tessellate(shapes, pixels_per_point));
+        if frame >= WARM_UP_FRAMES {
+            samples.push(step + tessellate);
+        }
+    }
+    Ok(Frames {
+        median: median(&samples),
+        p90: percentile(&samples, 90),
+        filter_change,
+        sort_change,
+    })
+}
+
+/// Scroll down a few lines, or move the pointer to another row: what a person browsing does.
+fn input_for(frame: usize, table_top: f32) -> Event {
+    if frame.is_multiple_of(2) {
+        Event::MouseWheel {
+            unit: MouseWheelUnit::Line,
+            delta: vec2(0.0, -3.0),
+            phase: TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: Modifiers::NONE,
+        }
+    } else {
+        #[allow(clippy::cast_precision_loss)] // a small row offset
+        let row = (frame % 17) as f32;
+        Event::PointerMoved(pos2(400.0, table_top + row * 24.0))
+    }
+}
+
+/// Clicks the widget with this label; returns the CPU time of the frame that takes the click
+/// and the one after it, which draws the outcome.
+fn click(harness: &mut Harness<'_, KeysApp>, label: &str) -> Result<Duration, String> {
+    let center = harness
+        .query_by_label(label)
+        .ok_or_else(|| format!("no widget labelled {label:?}"))?
+        .rect()
+        .center();
+    harness.event(Event::PointerMoved(center));
+    harness.step();
+    let button = |pressed| Event::PointerButton {
+        pos: center,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    harness.event(button(true));
+    harness.step();
+    harness.event(button(false));
+    let ((), spent) = time_cpu(|| {
+        harness.step();
+        harness.step();
+    });
+    Ok(spent)
+}
+
+fn app_harness(sandbox: &Sandbox) -> Harness<'static, KeysApp> {
+    let env = Environment {
+        connector: http_connector(),
+        keychain: Arc::new(MemoryStore::default()),
+        settings_file: None,
+        sandbox: SandboxSource::External(sandbox.base_url()),
+        clipboard: Arc::new(NoClipboard),
+        clipboard_clear_after: Duration::from_secs(30),
+        screenshot: None,
+    };
+    Harness::builder()
+        .with_size(vec2(1180.0, 720.0))
+        .build_eframe(move |cc| {
+            let launch = LaunchOptions {
+                sandbox: true,
+                ..LaunchOptions::default()
+            };
+            let app = KeysApp::new(env, Settings::default(), None, &launch);
+            app.attach(&cc.egui_ctx);
+            app
+        })
+}
+
+fn wait_for_list(harness: &mut Harness<'_, KeysApp>) -> Result<(), String> {
+    let started = Instant::now();
+    loop {
+        harness.step();
+        let app = harness.state();
+        if app.keys().is_loaded() && !app.is_busy() {
+            return Ok(());
+        }
+        if started.elapsed() > LOAD_TIMEOUT {
+            return Err("the app did not finish loading the list".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The bench copies nothing; the clipboard is never read.
+struct NoClipboard;
+
+impl ClipboardProbe for NoClipboard {
+    fn clear_if_holds(&self, _text: &str) -> Result<bool, String> {
+        Ok(false)
+    }
+}
