@@ -2,6 +2,11 @@
 //! filter typed into the filter box and the table sorted by a header click. Each measured
 //! frame gets one input event (a scroll step or a pointer move over the rows) and costs the
 //! CPU time of `Harness::step` (app logic, layout, AccessKit tree) plus tessellating its shapes.
+//!
+//! Two activities: hovering (the pointer moves from row to row over the first screen, which
+//! both sizes show alike, so that only the number of rows differs: the ratio target), and
+//! scrolling on through rows not shown before (text laid out anew each frame). The median
+//! target takes the frames of both with 100,000 rows.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,7 +26,7 @@ use super::report::Report;
 
 /// Matches every generated key's name ("Generated key 0042") and none of the six fixed keys.
 const FILTER: &str = "key";
-const WARM_UP_FRAMES: usize = 30;
+const WARM_UP_FRAMES: usize = 60;
 const FRAMES: usize = 300;
 const TARGET_MEDIAN: Duration = Duration::from_millis(4);
 const TARGET_RATIO: f64 = 1.5;
@@ -29,8 +34,10 @@ const LOAD_TIMEOUT: Duration = Duration::from_mins(3);
 
 /// What one table size cost.
 struct Frames {
-    median: Duration,
-    p90: Duration,
+    /// The pointer moving over the rows of the first screen.
+    hover: Vec<Duration>,
+    /// Scrolling down through rows not shown before, the pointer moving too.
+    scroll_on: Vec<Duration>,
     filter_change: Duration,
     sort_change: Duration,
 }
@@ -43,23 +50,29 @@ pub fn run(report: &mut Report) -> Result<(), String> {
     let large = measure(100_000)?;
     for (rows, frames) in [(100, &small), (100_000, &large)] {
         report.info(
-            &format!("frame CPU time, {rows} rows: median / 90th percentile"),
-            format!("{} / {}", ms(frames.median), ms(frames.p90)),
+            &format!("frame CPU time, {rows} rows, hovering: median / 90th percentile"),
+            describe(&frames.hover),
+        );
+        report.info(
+            &format!("frame CPU time, {rows} rows, scrolling on: median / 90th percentile"),
+            describe(&frames.scroll_on),
         );
         report.info(
             &format!("filter typed / sort clicked, {rows} rows: the two frames of each change"),
             format!("{} / {}", ms(frames.filter_change), ms(frames.sort_change)),
         );
     }
+    let all_large = [large.hover.as_slice(), large.scroll_on.as_slice()].concat();
+    let large_median = median(&all_large);
     report.target(
-        "frame CPU time, 100,000 rows, median",
-        ms(large.median),
+        "frame CPU time, 100,000 rows, median (hovering and scrolling)",
+        ms(large_median),
         &format!("< {}", ms(TARGET_MEDIAN)),
-        large.median < TARGET_MEDIAN,
+        large_median < TARGET_MEDIAN,
     );
-    let ratio = large.median.as_secs_f64() / small.median.as_secs_f64();
+    let ratio = median(&large.hover).as_secs_f64() / median(&small.hover).as_secs_f64();
     report.target(
-        "frame time 100,000 rows / 100 rows (medians)",
+        "frame time 100,000 rows / 100 rows (medians, hovering)",
         format!("{ratio:.2}x"),
         &format!("<= {TARGET_RATIO}x"),
         ratio <= TARGET_RATIO,
@@ -102,10 +115,29 @@ fn measure(rows: usize) -> Result<Frames, String> {
         ));
     }
 
-    let table_top = harness.get_by_label("Name").rect().bottom() + 40.0;
+    // The header of an unsorted column: its label has no arrow.
+    let table_top = harness.get_by_label("API Key").rect().bottom() + 40.0;
+    let hover = frames(&mut harness, table_top, false);
+    let scroll_on = frames(&mut harness, table_top, true);
+    Ok(Frames {
+        hover,
+        scroll_on,
+        filter_change,
+        sort_change,
+    })
+}
+
+/// Median and 90th percentile, for the table.
+fn describe(samples: &[Duration]) -> String {
+    format!("{} / {}", ms(median(samples)), ms(percentile(samples, 90)))
+}
+
+/// Runs frames, each with one event: a pointer move to another row, or, when `scrolling`,
+/// every other frame a scroll down by three lines. Returns the CPU time of each frame.
+fn frames(harness: &mut Harness<'_, KeysApp>, table_top: f32, scrolling: bool) -> Vec<Duration> {
     let mut samples = Vec::with_capacity(FRAMES);
     for frame in 0..WARM_UP_FRAMES + FRAMES {
-        harness.event(input_for(frame, table_top));
+        harness.event(input_for(frame, table_top, scrolling));
         let ((), step) = time_cpu(|| harness.step());
         let shapes = harness.output().shapes.clone();
         let pixels_per_point = harness.output().pixels_per_point;
@@ -114,17 +146,12 @@ fn measure(rows: usize) -> Result<Frames, String> {
             samples.push(step + tessellate);
         }
     }
-    Ok(Frames {
-        median: median(&samples),
-        p90: percentile(&samples, 90),
-        filter_change,
-        sort_change,
-    })
+    samples
 }
 
-/// Scroll down a few lines, or move the pointer to another row: what a person browsing does.
-fn input_for(frame: usize, table_top: f32) -> Event {
-    if frame.is_multiple_of(2) {
+/// Scroll a few lines, or move the pointer to another row: what a person browsing does.
+fn input_for(frame: usize, table_top: f32, scrolling: bool) -> Event {
+    if scrolling && frame.is_multiple_of(2) {
         Event::MouseWheel {
             unit: MouseWheelUnit::Line,
             delta: vec2(0.0, -3.0),

@@ -40,7 +40,16 @@ fn main() -> ExitCode {
         ("frames", frames::run),
         ("app process", app_process::run),
     ];
+    // `cargo bench --bench performance -- frames listing` runs only those parts (cargo itself
+    // passes `--bench`).
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
     for (name, section) in sections {
+        if !wanted.is_empty() && !wanted.iter().any(|w| name.contains(w.as_str())) {
+            continue;
+        }
         if let Err(error) = section(&mut report) {
             report.missing(name, &error, "runs");
         }

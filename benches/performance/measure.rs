@@ -1,22 +1,29 @@
 //! Clocks and statistics shared by the measurements.
 //!
-//! CPU time is read per thread from `/proc/thread-self/schedstat` (nanoseconds on the CPU), so
-//! that other builds on a shared machine slow the wall clock but barely the figure. Where that
-//! file is missing (not Linux), wall time is used and the output says so.
+//! CPU time is read per thread (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`, in nanoseconds), so
+//! that other builds on a shared machine slow the wall clock but barely the figure. Where there
+//! is no such clock, wall time is used and the output says so.
 
 use std::time::{Duration, Instant};
 
-/// CPU time of the calling thread so far, or `None` where the kernel does not tell.
+/// CPU time of the calling thread so far, or `None` where the system does not tell.
+#[cfg(unix)]
 pub fn thread_cpu_time() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(nanos))
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    let seconds = u64::try_from(now.tv_sec).ok()?;
+    let nanos = u32::try_from(now.tv_nsec).ok()?;
+    Some(Duration::new(seconds, nanos))
+}
+
+#[cfg(not(unix))]
+pub fn thread_cpu_time() -> Option<Duration> {
+    None
 }
 
 /// What the clock of [`time_cpu`] measures, for the output.
 pub fn cpu_clock_name() -> &'static str {
     if thread_cpu_time().is_some() {
-        "thread CPU time (/proc/thread-self/schedstat)"
+        "thread CPU time (CLOCK_THREAD_CPUTIME_ID)"
     } else {
         "wall time (no per-thread CPU clock on this system)"
     }
