@@ -49,6 +49,10 @@ pub fn run(report: &mut Report) -> Result<(), String> {
         &format!("< {TARGET_IDLE_PERCENT}% of one core"),
         idle < TARGET_IDLE_PERCENT,
     );
+    report.info(
+        "resident memory, 6 keys (default sandbox): the baseline",
+        app.memory()?.describe(),
+    );
     drop(app);
 
     // The app alone: the keys come from a sandbox in another process, as from NetLicensing.
