@@ -118,11 +118,7 @@ impl Client {
     /// One page of tokens of type `APIKEY` (tokens of other types are dropped even when the
     /// server ignored the filter). `page` is 0-based.
     pub fn list_page(&self, page: u64, items: u32) -> Result<KeyPage, ApiError> {
-        let filter = format!("tokenType={API_KEY_TOKEN_TYPE};page={page};items={items}");
-        let request = self
-            .request(Method::GET, &["token"])
-            .query(&[("filter", filter.as_str())]);
-        let envelope = self.send(request, &format!("GET /token page {page}"))?;
+        let envelope = self.list_page_envelope(page, items)?;
         Ok(KeyPage {
             keys: envelope
                 .items
@@ -131,6 +127,15 @@ impl Client {
                 .collect(),
             paging: envelope.paging,
         })
+    }
+
+    /// One page of the token list as it came: the listing turns items into keys itself.
+    pub(crate) fn list_page_envelope(&self, page: u64, items: u32) -> Result<Envelope, ApiError> {
+        let filter = format!("tokenType={API_KEY_TOKEN_TYPE};page={page};items={items}");
+        let request = self
+            .request(Method::GET, &["token"])
+            .query(&[("filter", filter.as_str())]);
+        self.send(request, &format!("GET /token page {page}"))
     }
 
     /// One API key by its number.

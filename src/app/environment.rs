@@ -14,6 +14,18 @@ use super::key_list::REVEAL_FOR;
 use super::screenshot::ScreenshotTarget;
 use super::service::{Connector, http_connector};
 
+/// A hidden switch for measuring large lists in the real app (`benches/performance`): the
+/// embedded sandbox starts with this many generated API keys. Generated keys go into a fresh
+/// store only, so combine it with `NETLICENSING_KEYS_SANDBOX_DATA=` (empty: keep the sandbox in
+/// memory) unless the data file does not exist yet.
+pub const SANDBOX_SEED_KEYS_VAR: &str = "NETLICENSING_KEYS_SANDBOX_SEED_KEYS";
+
+/// A hidden switch for measuring the app alone (`benches/performance`): the "Sandbox" profile
+/// uses the sandbox at this base URL (one that `netlicensing-keys sandbox` printed) instead of
+/// starting the embedded one, so that the app's memory does not include the server's copy of
+/// the keys.
+pub const SANDBOX_URL_VAR: &str = "NETLICENSING_KEYS_SANDBOX_URL";
+
 /// Where the "Sandbox" profile's server comes from.
 #[derive(Clone, Debug)]
 pub enum SandboxSource {
@@ -46,14 +58,25 @@ impl Environment {
             connector: http_connector(),
             keychain: Arc::new(KeyringStore),
             settings_file: Some(settings_file),
-            sandbox: SandboxSource::Embedded(SandboxOptions {
-                data_file: sandbox_data,
-                ..SandboxOptions::default()
-            }),
+            sandbox: match std::env::var(SANDBOX_URL_VAR) {
+                Ok(url) if !url.trim().is_empty() => SandboxSource::External(url.trim().to_owned()),
+                _ => SandboxSource::Embedded(SandboxOptions {
+                    data_file: sandbox_data,
+                    seed_keys: seed_keys_from_env(),
+                    ..SandboxOptions::default()
+                }),
+            },
             clipboard: Arc::new(SystemClipboard),
             clipboard_clear_after: Duration::from_secs(30),
             reveal_for: REVEAL_FOR,
             screenshot: None,
         }
     }
+}
+
+fn seed_keys_from_env() -> usize {
+    std::env::var(SANDBOX_SEED_KEYS_VAR)
+        .ok()
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0)
 }

@@ -16,6 +16,7 @@ use super::key_list::KeyList;
 use super::profiles::{PendingSave, Secrets};
 use super::screenshot::ScreenshotPlan;
 use super::service::KeyService;
+use super::startup_report::StartupReport;
 use super::status::Status;
 use super::task::{Task, Waker};
 use super::ui;
@@ -106,6 +107,8 @@ pub struct KeysApp {
     /// Set by Ctrl+F; the filter box takes focus on the next frame.
     pub(super) focus_filter: bool,
     pub(super) waker: SharedWaker,
+    /// Timing lines for the benchmark, when asked for (`startup_report.rs`).
+    pub(super) startup_report: Option<StartupReport>,
 }
 
 impl KeysApp {
@@ -143,6 +146,7 @@ impl KeysApp {
             screenshot,
             focus_filter: false,
             waker: SharedWaker::default(),
+            startup_report: None,
         };
         if let Some(warning) = warning {
             app.status.error(warning.clone());
@@ -344,6 +348,12 @@ impl eframe::App for KeysApp {
         commands.extend(ui::app_ui(ui, self));
         for command in commands {
             self.apply(command);
+        }
+        if let Some(report) = &mut self.startup_report {
+            let loaded = self.keys.is_loaded().then(|| self.keys.keys().len());
+            if report.after_frame(loaded) {
+                self.startup_report = None;
+            }
         }
     }
 }

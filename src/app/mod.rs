@@ -16,6 +16,7 @@ mod profiles;
 mod results;
 pub mod screenshot;
 pub mod service;
+pub mod startup_report;
 mod status;
 mod task;
 mod ui;
@@ -56,6 +57,7 @@ pub struct LaunchOptions {
 
 /// Opens the window and runs until it is closed.
 pub fn run(options: &LaunchOptions) -> Result<(), String> {
+    let startup_report = startup_report::StartupReport::from_env(std::time::Instant::now());
     let settings_file =
         SettingsFile::locate(options.config.as_deref()).map_err(|e| e.to_string())?;
     let loaded = settings_file.load().map_err(|e| e.to_string())?;
@@ -80,7 +82,8 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
         "netlicensing-keys",
         native,
         Box::new(move |cc| {
-            let app = KeysApp::new(env, settings, warning, &open);
+            let mut app = KeysApp::new(env, settings, warning, &open);
+            app.startup_report = startup_report;
             app.attach(&cc.egui_ctx);
             Ok(Box::new(app))
         }),

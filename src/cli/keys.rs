@@ -55,7 +55,12 @@ fn fetch_all(client: &Client) -> Result<Vec<ApiKey>, ApiError> {
             }
         }
     };
-    client.list_api_keys_with(ListOptions::default(), &progress)
+    let listed = client.list_api_keys_with(ListOptions::default(), &progress);
+    if on_terminal && listed.is_err() {
+        // A list that fails part-way leaves its progress line: the error goes on a clean one.
+        eprint!("\r\x1b[K");
+    }
+    listed
 }
 
 pub fn create(session: &Session, args: &CreateArgs) -> Result<(), Failure> {
