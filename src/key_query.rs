@@ -177,11 +177,10 @@ mod tests {
             number: Secret::new(number),
             active: true,
             role: Some(role),
-            role_id: Some(role.id().to_owned()),
-            name: name.map(str::to_owned),
-            customer: customer.map(str::to_owned),
-            created: created.map(str::to_owned),
-            vendor_number: None,
+            unknown_role: None,
+            name: name.map(Box::from),
+            customer: customer.map(Box::from),
+            created: created.map(Box::from),
             extra: BTreeMap::new(),
         }
     }

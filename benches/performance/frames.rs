@@ -228,6 +228,7 @@ fn app_harness(sandbox: &Sandbox) -> Harness<'static, KeysApp> {
         sandbox: SandboxSource::External(sandbox.base_url()),
         clipboard: Arc::new(NoClipboard),
         clipboard_clear_after: Duration::from_secs(30),
+        reveal_for: netlicensing_keys::app::REVEAL_FOR,
         screenshot: None,
     };
     Harness::builder()

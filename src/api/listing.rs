@@ -219,11 +219,10 @@ mod tests {
             number: Secret::new(number),
             active: true,
             role: None,
-            role_id: None,
+            unknown_role: None,
             name: None,
             customer: None,
             created: None,
-            vendor_number: None,
             extra: BTreeMap::new(),
         }
     }

@@ -9,11 +9,12 @@ use zeroize::Zeroizing;
 /// `Debug` and `Display` never show it, and its memory is wiped when it is dropped.
 /// The only way to read it is [`Secret::expose`], which makes every use easy to find.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(Zeroizing<String>);
+pub struct Secret(Zeroizing<Box<str>>);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Self(Zeroizing::new(value.into()))
+        // A boxed str: no spare capacity, and 8 bytes less per key in a list of 100,000.
+        Self(Zeroizing::new(value.into().into_boxed_str()))
     }
 
     /// The secret itself. Call this only where the value must leave the program

@@ -41,14 +41,14 @@ pub struct ApiKey {
     pub active: bool,
     /// The role, when the server named one this app knows.
     pub role: Option<Role>,
-    /// The RoleID exactly as the server sent it (trimmed), also for roles this app does not know.
-    pub role_id: Option<String>,
-    pub name: Option<String>,
+    /// The RoleID as the server sent it, kept only when this app does not know it.
+    pub unknown_role: Option<Box<str>>,
+    // Boxed strs rather than Strings: a vendor can hold 100,000 keys, and every byte counts.
+    pub name: Option<Box<str>>,
     /// The customer (licensee number) the key is restricted to.
-    pub customer: Option<String>,
+    pub customer: Option<Box<str>>,
     /// The creation date as the server wrote it.
-    pub created: Option<String>,
-    pub vendor_number: Option<String>,
+    pub created: Option<Box<str>>,
     /// Every other property, except `privateKey`, which is never kept.
     pub extra: BTreeMap<String, String>,
 }
@@ -67,13 +67,9 @@ impl ApiKey {
         let role_id = item
             .property("apiKeyRole")
             .or_else(|| item.property("role"))
-            .filter(|r| !r.is_empty())
-            .map(str::to_owned);
-        let text = |name: &str| {
-            item.property(name)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
+            .filter(|r| !r.is_empty());
+        let role: Option<Role> = role_id.and_then(|r| r.parse().ok());
+        let text = |name: &str| item.property(name).filter(|v| !v.is_empty()).map(Box::from);
         let extra = item
             .properties
             .iter()
@@ -89,12 +85,12 @@ impl ApiKey {
             active: !item
                 .property("active")
                 .is_some_and(|a| a.eq_ignore_ascii_case("false")),
-            role: role_id.as_deref().and_then(|r| r.parse().ok()),
-            role_id,
+            role,
+            unknown_role: role_id.filter(|_| role.is_none()).map(Box::from),
             name: text("name"),
             customer: text("licenseeNumber"),
             created: CREATED_PROPERTIES.iter().find_map(|name| text(name)),
-            vendor_number: text("vendorNumber"),
+            // `vendorNumber` is the account's, the same on every key: not kept.
             extra,
         })
     }
@@ -104,9 +100,14 @@ impl ApiKey {
         self.number.masked()
     }
 
+    /// The RoleID: the known role's, or the one the server sent.
+    pub fn role_id(&self) -> Option<&str> {
+        self.role.map(Role::id).or(self.unknown_role.as_deref())
+    }
+
     /// The role for people: the label when known, else the raw RoleID, else "Unknown".
     pub fn role_label(&self) -> &str {
-        match (self.role, self.role_id.as_deref()) {
+        match (self.role, self.unknown_role.as_deref()) {
             (Some(role), _) => role.label(),
             (None, Some(raw)) => raw,
             (None, None) => "Unknown",
@@ -119,7 +120,7 @@ impl fmt::Debug for ApiKey {
         f.debug_struct("ApiKey")
             .field("number", &self.masked())
             .field("active", &self.active)
-            .field("role_id", &self.role_id)
+            .field("role_id", &self.role_id())
             .field("name", &self.name)
             .field("customer", &self.customer)
             .field("created", &self.created)

@@ -42,6 +42,12 @@ impl KeysApp {
                 }
             }
             Command::ConfirmRevoke => self.confirm_revoke(),
+            Command::AskRotate(key) if key.role.is_none() => self.status.error(format!(
+                "Key {} has the role {}, which this app does not know, so it cannot create a \
+                 replacement with the same role. Create one by hand instead.",
+                key.masked(),
+                key.role_label()
+            )),
             Command::AskRotate(key) => self.dialog = Some(Dialog::Rotate(RotateFlow::new(key))),
             Command::RotateCreate => self.rotate_create(),
             Command::RotateRevokeOld => self.rotate_revoke_old(),

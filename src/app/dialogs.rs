@@ -110,8 +110,8 @@ impl RotateFlow {
     pub fn replacement(&self) -> NewApiKey {
         NewApiKey {
             role: self.old.role,
-            name: self.old.name.clone(),
-            customer: self.old.customer.clone(),
+            name: self.old.name.as_deref().map(str::to_owned),
+            customer: self.old.customer.as_deref().map(str::to_owned),
             private_key: None,
         }
     }
@@ -161,11 +161,10 @@ mod tests {
             number: crate::api::Secret::new("k"),
             active: true,
             role: None,
-            role_id: None,
+            unknown_role: None,
             name: None,
             customer: None,
             created: None,
-            vendor_number: None,
             extra: std::collections::BTreeMap::new(),
         }
     }

@@ -269,11 +269,10 @@ mod tests {
             number: Secret::new(number),
             active: true,
             role: Some(Role::Licensee),
-            role_id: Some(Role::Licensee.id().to_owned()),
-            name: Some(name.to_owned()),
+            unknown_role: None,
+            name: Some(name.into()),
             customer: None,
             created: None,
-            vendor_number: None,
             extra: BTreeMap::new(),
         }
     }

@@ -154,6 +154,14 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
         ensure_can_ask()?;
     }
     let old = find_key(&session.client, &args.key, &mut None)?;
+    if old.role.is_none() {
+        // Without a known role the replacement would silently get the default, Licensee.
+        return Err(Failure::Usage(format!(
+            "Key {} has the role {}, which this program does not know, so it cannot create a replacement with the same role.",
+            old.masked(),
+            old.role_label()
+        )));
+    }
     let private_key = args
         .private_key_file
         .as_deref()
@@ -168,8 +176,8 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
     )?;
     let new_key = NewApiKey {
         role: old.role,
-        name: old.name.clone(),
-        customer: old.customer.clone(),
+        name: old.name.as_deref().map(str::to_owned),
+        customer: old.customer.as_deref().map(str::to_owned),
         private_key,
     };
     // If this fails, nothing has been revoked.

@@ -47,7 +47,7 @@ impl<'a> KeyRecord<'a> {
         KeyRecord {
             number: shown_number(key, reveal),
             name: key.name.as_deref(),
-            role: key.role_id.as_deref(),
+            role: key.role_id(),
             active: key.active,
             customer: key.customer.as_deref(),
             created: key.created.as_deref(),
@@ -170,11 +170,10 @@ mod tests {
             number: Secret::new("5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10"),
             active: true,
             role: Some(Role::Analytics),
-            role_id: Some("ROLE_APIKEY_ANALYTICS".into()),
+            unknown_role: None,
             name: Some("CRM, \"export\"".into()),
             customer: None,
             created: None,
-            vendor_number: Some("VDEMO".into()),
             extra: BTreeMap::from([("color".to_owned(), "blue".to_owned())]),
         }
     }

@@ -181,10 +181,9 @@ impl KeyService for FakeService {
         let number = format!("f00dcafe-0000-4000-8000-{:012}", state.next_number);
         let key = ApiKey {
             role: new_key.role,
-            role_id: new_key.role.map(|r| r.id().to_owned()),
-            name: new_key.name.clone(),
-            customer: new_key.customer.clone(),
-            created: Some("2026-01-02T03:04:05Z".to_owned()),
+            name: new_key.name.as_deref().map(Box::from),
+            customer: new_key.customer.as_deref().map(Box::from),
+            created: Some("2026-01-02T03:04:05Z".into()),
             ..api_key(&number, Role::Licensee, None)
         };
         state.created.push(new_key.clone());
@@ -220,11 +219,10 @@ pub fn api_key(number: &str, role: Role, name: Option<&str>) -> ApiKey {
         number: Secret::new(number),
         active: true,
         role: Some(role),
-        role_id: Some(role.id().to_owned()),
-        name: name.map(str::to_owned),
+        unknown_role: None,
+        name: name.map(Box::from),
         customer: None,
         created: None,
-        vendor_number: Some("VDEMO".to_owned()),
         extra: BTreeMap::new(),
     }
 }
