@@ -1,10 +1,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 //! `auth test`, `auth show`, `auth login` and `auth logout`, running the real binary with no
-//! keychain in reach. The round trip through a real keychain is in `cli_keychain.rs`.
+//! keychain in reach. The round trip through a real keychain is in `keychain.rs`.
 
-mod cli_support;
-
-use cli_support::{TestEnv, masked, sandbox};
+use crate::support::{TestEnv, masked, sandbox};
 use netlicensing_keys::sandbox::seed::{ADMIN_KEY, ANALYTICS_KEY, LICENSEE_KEY, OPERATION_KEY};
 
 #[test]

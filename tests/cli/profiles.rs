@@ -1,10 +1,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 //! `profile list|add|remove|use|rename` and how a profile is used, running the real binary with
-//! no keychain in reach (a headless machine). Secrets in a real keychain: `cli_keychain.rs`.
+//! no keychain in reach (a headless machine). Secrets in a real keychain: `keychain.rs`.
 
-mod cli_support;
-
-use cli_support::{TestEnv, sandbox};
+use crate::support::{TestEnv, sandbox};
 
 /// The settings file as TOML.
 fn settings(env: &TestEnv) -> toml::Table {

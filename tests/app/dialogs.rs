@@ -2,10 +2,8 @@
 //! The desktop app's dialogs: create (every option), the created key, revoke (one and several,
 //! refused), rotate (both steps, failing create), and buttons whose call is running.
 
-mod app_support;
-
-use app_support::fake_service::three_keys;
-use app_support::*;
+use crate::support::fake_service::three_keys;
+use crate::support::*;
 use base64::Engine as _;
 use egui::accesskit::Role as A11yRole;
 use egui_kittest::kittest::Queryable as _;

@@ -3,14 +3,12 @@
 //! The API client over real loopback HTTP, against a scripted server: what it sends, and how it
 //! reads every kind of answer.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::scripted_server::{Reply, ScriptedServer};
 use netlicensing_keys::api::{
     ApiError, Client, ClientConfig, Credentials, NewApiKey, Role, TokenNumber,
 };
-use support::scripted_server::{Reply, ScriptedServer};
 
 const KEY_A: &str = "5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10";
 const KEY_B: &str = "e2a94c71-0d3b-4f8e-b6a2-7c5d9e1f3a84";

@@ -3,13 +3,11 @@
 //! in the settings file), testing a connection (success and each failure in words), Forget, a
 //! keychain that refuses, keys without the Admin role, and switching a vendor login to a new key.
 
-mod app_support;
-
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use app_support::fake_service::three_keys;
-use app_support::*;
+use crate::support::fake_service::three_keys;
+use crate::support::*;
 use egui::accesskit::Role as A11yRole;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT as _, Queryable as _};

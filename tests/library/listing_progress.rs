@@ -4,14 +4,12 @@
 //! it counts every page once, never steps back, and ends on "all pages done", however the
 //! worker threads finish.
 
-mod sandbox_support;
-
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::sandbox_support::{sandbox_with, vendor_client};
 use netlicensing_keys::api::{ListOptions, ListProgress};
 use netlicensing_keys::sandbox::SandboxOptions;
-use sandbox_support::{sandbox_with, vendor_client};
 
 #[test]
 fn progress_counts_up_to_the_page_total_in_order() {

@@ -16,20 +16,17 @@
 //! and logs for it would prove nothing. Vendor logins here go through [`vendor_gateway`], which
 //! has a password of its own and passes requests on to a sandbox.
 
-mod cli_support;
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::scripted_server::{Reply, ScriptedServer};
+use crate::support::{Invocation, Outcome, TestEnv, masked, sandbox};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use cli_support::{Invocation, Outcome, TestEnv, masked, sandbox};
 use netlicensing_keys::api::{AuthMethod, Secret};
 use netlicensing_keys::credentials::{KeyringStore, SecretSlot, SecretStore};
 use netlicensing_keys::sandbox::seed::{ADMIN_KEY, CUSTOMER};
 use netlicensing_keys::sandbox::{BASE_PATH, Sandbox};
-use support::scripted_server::{Reply, ScriptedServer};
 
 /// `auth login` for the vendor login "jane", the password on standard input.
 const LOGIN_JANE: [&str; 7] = [

@@ -2,8 +2,6 @@
 //! The `sandbox` subcommand as a child process (one URL line, serves, stops cleanly on Ctrl-C),
 //! its options, and the built-in Sandbox profile, whose state lasts from one command to the next.
 
-mod cli_support;
-
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, ExitStatus};
@@ -11,7 +9,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use cli_support::{Invocation, TestEnv, read_in_background};
+use crate::support::{Invocation, TestEnv, read_in_background};
 use netlicensing_keys::sandbox::seed::{ADMIN_KEY, API_KEYS};
 
 const START_LIMIT: Duration = Duration::from_secs(30);

@@ -62,10 +62,15 @@ fn random_secret() -> Secret {
 fn run_child(helper: &str, envs: &[(&str, &str)], wrapper: &[&str], limit: Duration) -> Output {
     let exe = std::env::current_exe().expect("own test binary");
     let exe = exe.to_str().expect("UTF-8 path of the test binary");
+    // Test names carry the module path without the binary's name: `keychain_real::child_…`.
+    let module = module_path!()
+        .split_once("::")
+        .map_or("", |(_, module)| module);
+    let helper = format!("{module}::{helper}");
     let mut args: Vec<&str> = wrapper.to_vec();
     args.extend([
         exe,
-        helper,
+        &helper,
         "--exact",
         "--ignored",
         "--nocapture",

@@ -3,13 +3,11 @@
 //! Authentication and roles in the sandbox (API.md section 3): 401 for bad credentials,
 //! 403 for valid ones that may not, each role's rights, and revocation taking effect at once.
 
-mod sandbox_support;
-
-use netlicensing_keys::api::{ApiError, Client, Credentials, NewApiKey, Role, TokenNumber};
-use netlicensing_keys::sandbox::seed;
-use sandbox_support::{
+use crate::sandbox_support::{
     JSON, XML, basic, client, demo_auth, http, key_auth, post_token, sandbox, send, vendor_client,
 };
+use netlicensing_keys::api::{ApiError, Client, Credentials, NewApiKey, Role, TokenNumber};
+use netlicensing_keys::sandbox::seed;
 
 fn is_denied(result: &Result<impl std::fmt::Debug, ApiError>) -> bool {
     matches!(result, Err(ApiError::PermissionDenied { .. }))

@@ -3,16 +3,14 @@
 //! Fault injection: latency, failures (500 or a dropped connection), malformed bodies, and
 //! the HTTP control endpoint, as the API client experiences them.
 
-mod sandbox_support;
-
 use std::time::{Duration, Instant};
 
+use crate::sandbox_support::{
+    JSON, XML, demo_auth, get, http, sandbox, sandbox_with, send, vendor_client,
+};
 use netlicensing_keys::api::envelope;
 use netlicensing_keys::api::{ApiError, TokenNumber};
 use netlicensing_keys::sandbox::{SandboxOptions, seed};
-use sandbox_support::{
-    JSON, XML, demo_auth, get, http, sandbox, sandbox_with, send, vendor_client,
-};
 
 fn timed<T>(call: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();

@@ -5,8 +5,6 @@
 //!
 //! The child process is this test binary again, running only `foreground_child`.
 
-mod sandbox_support;
-
 use netlicensing_keys::sandbox::{SandboxOptions, run_foreground};
 
 const CHILD: &str = "NETLICENSING_KEYS_SANDBOX_FOREGROUND_CHILD";
@@ -29,10 +27,15 @@ fn run_foreground_prints_the_base_url_and_stops_on_ctrl_c() {
 
     use netlicensing_keys::api::{Client, ClientConfig};
 
+    // Test names carry the module path without the binary's name: `sandbox_foreground::…`.
+    let module = module_path!()
+        .split_once("::")
+        .map_or("", |(_, module)| module);
+    let child_test = format!("{module}::foreground_child");
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "foreground_child",
+            child_test.as_str(),
             "--nocapture",
             "--test-threads=1",
         ])
@@ -67,7 +70,7 @@ fn run_foreground_prints_the_base_url_and_stops_on_ctrl_c() {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert!(url.ends_with("/core/v2/rest"), "{url}");
 
-    let client = Client::new(&ClientConfig::new(&url), sandbox_support::vendor()).unwrap();
+    let client = Client::new(&ClientConfig::new(&url), crate::sandbox_support::vendor()).unwrap();
     client
         .check_credentials()
         .expect("it serves as soon as the URL is out");

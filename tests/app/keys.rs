@@ -2,12 +2,10 @@
 //! The desktop app's key table, driven through its accessibility tree: start-up, paging,
 //! filter, role filter, sort, copy, reveal, keyboard shortcuts, background calls and errors.
 
-mod app_support;
-
 use std::time::{Duration, Instant};
 
-use app_support::fake_service::three_keys;
-use app_support::*;
+use crate::support::fake_service::three_keys;
+use crate::support::*;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
 use netlicensing_keys::app::{LaunchOptions, Screen};

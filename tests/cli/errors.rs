@@ -4,16 +4,13 @@
 //! 1 anything else) and one line on standard error that a person understands and that holds no
 //! secret.
 
-mod cli_support;
-mod support;
-
 use std::time::{Duration, Instant};
 
-use cli_support::{Outcome, TestEnv, error_json, masked, sandbox};
+use crate::scripted_server::{Reply, ScriptedServer};
+use crate::support::{Outcome, TestEnv, error_json, masked, sandbox};
 use netlicensing_keys::sandbox::seed::{
     ADMIN_KEY, ANALYTICS_KEY, LICENSEE_KEY, MAINTENANCE_KEY, OPERATION_KEY,
 };
-use support::scripted_server::{Reply, ScriptedServer};
 
 /// Fails unless the error line holds none of `secrets`, in full.
 #[track_caller]

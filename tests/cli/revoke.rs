@@ -3,12 +3,10 @@
 //! scripted server where a test needs an answer the sandbox never gives (two keys with the same
 //! ending, a create or a revoke that fails in the middle of a rotate).
 
-mod cli_support;
-mod support;
-
 use std::collections::BTreeSet;
 
-use cli_support::{
+use crate::scripted_server::{Reply, ScriptedServer};
+use crate::support::{
     TestEnv, error_json, item_json, items_json, json, key_item, masked, numbers, printed_key,
     sandbox, vendor,
 };
@@ -16,7 +14,6 @@ use netlicensing_keys::sandbox::seed::{
     ADMIN_KEY, ANALYTICS_KEY, CUSTOMER, CUSTOMER_KEY, LICENSEE_KEY, MAINTENANCE_KEY, OPERATION_KEY,
     SHOP_TOKEN,
 };
-use support::scripted_server::{Reply, ScriptedServer};
 
 #[test]
 fn revoke_by_full_key_last_characters_and_masked_form() {

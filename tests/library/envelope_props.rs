@@ -10,11 +10,11 @@ use netlicensing_keys::api::envelope::{
 use proptest::prelude::*;
 
 const FIXTURES: [&str; 5] = [
-    include_str!("fixtures/token-list-apikeys.json"),
-    include_str!("fixtures/token-create-apikey.json"),
-    include_str!("fixtures/token-list-mixed.xml"),
-    include_str!("fixtures/error-401.json"),
-    include_str!("fixtures/error-400-notfound.json"),
+    include_str!("../fixtures/token-list-apikeys.json"),
+    include_str!("../fixtures/token-create-apikey.json"),
+    include_str!("../fixtures/token-list-mixed.xml"),
+    include_str!("../fixtures/error-401.json"),
+    include_str!("../fixtures/error-400-notfound.json"),
 ];
 
 /// Text as the reader returns it: trimmed, printable (XML 1.0 cannot carry most control chars).

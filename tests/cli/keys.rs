@@ -1,24 +1,21 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 //! `list` and `create`, running the real binary against an in-process sandbox, or against a
-//! scripted server to see exactly what is sent. `revoke` and `rotate`: `cli_revoke.rs`.
-
-mod cli_support;
-mod support;
+//! scripted server to see exactly what is sent. `revoke` and `rotate`: `revoke.rs`.
 
 use std::collections::BTreeSet;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use cli_support::{
+use crate::scripted_server::{Recorded, Reply, ScriptedServer};
+use crate::support::{
     TestEnv, item_json, json, key_item, masked, numbers, parse_csv, printed_key, sandbox, vendor,
 };
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use netlicensing_keys::api::TokenNumber;
 use netlicensing_keys::sandbox::seed::{
     ADMIN_KEY, ANALYTICS_KEY, API_KEYS, CUSTOMER, CUSTOMER_KEY, LICENSEE_KEY, MAINTENANCE_KEY,
     OPERATION_KEY,
 };
 use serde_json::Value;
-use support::scripted_server::{Recorded, Reply, ScriptedServer};
 
 const JSON_FIELDS: [&str; 7] = [
     "number", "name", "role", "active", "customer", "created", "extra",

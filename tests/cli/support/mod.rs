@@ -1,4 +1,4 @@
-//! Running the real `netlicensing-keys` binary in a throw-away environment, for the `cli_*` tests.
+//! Running the real `netlicensing-keys` binary in a throw-away environment, for the command-line tests.
 //!
 //! Every run gets its own home, config and data folders, a settings file and a sandbox data file
 //! in a temporary directory, and none of the `NETLICENSING_*` variables of the environment the

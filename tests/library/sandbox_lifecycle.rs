@@ -2,18 +2,16 @@
 
 //! Starting, stopping, persistence, concurrency and size: the sandbox as a running service.
 
-mod sandbox_support;
-
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use netlicensing_keys::api::{NewApiKey, Role, TokenNumber};
-use netlicensing_keys::sandbox::{Sandbox, SandboxError, SandboxOptions, run_foreground, seed};
-use sandbox_support::{
+use crate::sandbox_support::{
     JSON, demo_auth, get, http, numbers, sandbox, sandbox_with, send, vendor_client,
 };
+use netlicensing_keys::api::{NewApiKey, Role, TokenNumber};
+use netlicensing_keys::sandbox::{Sandbox, SandboxError, SandboxOptions, run_foreground, seed};
 
 fn with_data_file(path: PathBuf) -> SandboxOptions {
     SandboxOptions {

@@ -3,18 +3,16 @@
 //! The sandbox's token service and utility list over loopback HTTP: every endpoint, both
 //! formats, paging, and every validation error.
 
-mod sandbox_support;
-
 use std::collections::HashSet;
 
+use crate::sandbox_support::{
+    JSON, XML, demo_auth, form_value, get, http, key_auth, numbers, post_token, private_key,
+    sandbox, sandbox_with, send, vendor_client,
+};
 use netlicensing_keys::api::envelope::XML_NAMESPACE;
 use netlicensing_keys::api::listing::ListOptions;
 use netlicensing_keys::api::{ApiError, NewApiKey, Role, Secret, TokenNumber};
 use netlicensing_keys::sandbox::{MAX_PAGE_SIZE, SandboxOptions, seed};
-use sandbox_support::{
-    JSON, XML, demo_auth, form_value, get, http, key_auth, numbers, post_token, private_key,
-    sandbox, sandbox_with, send, vendor_client,
-};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 

@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod fake_service;
-#[path = "../support/scripted_server.rs"]
+#[path = "../../support/scripted_server.rs"]
 pub mod scripted_server;
 
 use std::path::PathBuf;
