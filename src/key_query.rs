@@ -47,8 +47,8 @@ impl Matcher {
         }
         let contains =
             |text: Option<&str>| text.is_some_and(|t| contains_lowercase(t, &self.needle));
-        contains(key.name.as_deref())
-            || contains(key.customer.as_deref())
+        contains(key.name())
+            || contains(key.customer())
             || matches_key(key.number.expose(), &self.needle)
     }
 }
@@ -136,9 +136,9 @@ fn compare(a: &ApiKey, b: &ApiKey, order: SortOrder) -> Ordering {
     match order.column {
         SortColumn::Key => directed(a.number.expose().cmp(b.number.expose())),
         SortColumn::Role => directed(a.role.cmp(&b.role)),
-        SortColumn::Name => optional(a.name.as_deref(), b.name.as_deref(), directed),
-        SortColumn::Customer => optional(a.customer.as_deref(), b.customer.as_deref(), directed),
-        SortColumn::Created => optional(a.created.as_deref(), b.created.as_deref(), directed),
+        SortColumn::Name => optional(a.name(), b.name(), directed),
+        SortColumn::Customer => optional(a.customer(), b.customer(), directed),
+        SortColumn::Created => optional(a.created(), b.created(), directed),
     }
 }
 
@@ -161,10 +161,8 @@ fn natural(a: &str, b: &str) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::api::Secret;
+    use crate::api::{KeyDetails, Secret};
 
     fn key(
         number: &str,
@@ -173,16 +171,13 @@ mod tests {
         customer: Option<&str>,
         created: Option<&str>,
     ) -> ApiKey {
-        ApiKey {
-            number: Secret::new(number),
-            active: true,
-            role: Some(role),
+        let details = KeyDetails {
+            name,
+            customer,
+            created,
             unknown_role: None,
-            name: name.map(Box::from),
-            customer: customer.map(Box::from),
-            created: created.map(Box::from),
-            extra: BTreeMap::new(),
-        }
+        };
+        ApiKey::new(Secret::new(number), Some(role), details)
     }
 
     fn sample() -> Vec<ApiKey> {

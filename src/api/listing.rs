@@ -209,22 +209,11 @@ fn deduplicate(mut keys: Vec<ApiKey>) -> Vec<ApiKey> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::api::Secret;
+    use crate::api::{KeyDetails, Secret};
 
     fn key(number: &str) -> ApiKey {
-        ApiKey {
-            number: Secret::new(number),
-            active: true,
-            role: None,
-            unknown_role: None,
-            name: None,
-            customer: None,
-            created: None,
-            extra: BTreeMap::new(),
-        }
+        ApiKey::new(Secret::new(number), None, KeyDetails::default())
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod envelope;
 pub mod error;
 pub mod listing;
+mod packed_texts;
 pub mod role;
 pub mod secret;
 pub mod token;
@@ -18,7 +19,7 @@ pub use error::{ApiError, ErrorKind};
 pub use listing::{ListOptions, ListProgress};
 pub use role::Role;
 pub use secret::Secret;
-pub use token::{ApiKey, NewApiKey, TokenNumber};
+pub use token::{ApiKey, KeyDetails, NewApiKey, TokenNumber};
 
 /// The live service.
 pub const DEFAULT_BASE_URL: &str = "https://go.netlicensing.io/core/v2/rest";

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::envelope::Item;
+use super::packed_texts::PackedTexts;
 use super::role::Role;
 use super::secret::Secret;
 
@@ -41,17 +42,34 @@ pub struct ApiKey {
     pub active: bool,
     /// The role, when the server named one this app knows.
     pub role: Option<Role>,
-    /// The RoleID as the server sent it, kept only when this app does not know it.
-    pub unknown_role: Option<Box<str>>,
-    // Boxed strs rather than Strings: a vendor can hold 100,000 keys, and every byte counts.
-    pub name: Option<Box<str>>,
-    /// The customer (licensee number) the key is restricted to.
-    pub customer: Option<Box<str>>,
-    /// The creation date as the server wrote it.
-    pub created: Option<Box<str>>,
-    /// Every other property, except `privateKey`, which is never kept.
-    pub extra: BTreeMap<String, String>,
+    /// Name, customer, creation date and an unknown RoleID, packed: a vendor can hold 100,000
+    /// keys, and every byte counts.
+    texts: PackedTexts<4>,
+    /// Every other property, except `privateKey`, which is never kept. Boxed: most keys have
+    /// none, and an empty map would still take 24 bytes of every key.
+    #[allow(clippy::box_collection)]
+    extra: Option<Box<BTreeMap<String, String>>>,
 }
+
+/// Where each text of an [`ApiKey`] is packed.
+const NAME: usize = 0;
+const CUSTOMER: usize = 1;
+const CREATED: usize = 2;
+const UNKNOWN_ROLE: usize = 3;
+
+/// What an [`ApiKey`] holds besides its number, role and state. Empty texts count as none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeyDetails<'a> {
+    pub name: Option<&'a str>,
+    /// The customer (licensee number) the key is restricted to.
+    pub customer: Option<&'a str>,
+    /// The creation date as the server wrote it.
+    pub created: Option<&'a str>,
+    /// The RoleID as the server sent it, when this app does not know it (`role` is `None`).
+    pub unknown_role: Option<&'a str>,
+}
+
+static NO_EXTRA: BTreeMap<String, String> = BTreeMap::new();
 
 impl ApiKey {
     /// Reads an API key from a token item; `None` when the item is not an `APIKEY` token
@@ -69,7 +87,7 @@ impl ApiKey {
             .or_else(|| item.property("role"))
             .filter(|r| !r.is_empty());
         let role: Option<Role> = role_id.and_then(|r| r.parse().ok());
-        let text = |name: &str| item.property(name).filter(|v| !v.is_empty()).map(Box::from);
+        let text = |name: &str| item.property(name).filter(|v| !v.is_empty());
         let extra = item
             .properties
             .iter()
@@ -79,20 +97,72 @@ impl ApiKey {
             })
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
-        Some(ApiKey {
-            number: Secret::new(number),
-            // A key is active unless the server says otherwise.
-            active: !item
-                .property("active")
-                .is_some_and(|a| a.eq_ignore_ascii_case("false")),
-            role,
-            unknown_role: role_id.filter(|_| role.is_none()).map(Box::from),
+        let details = KeyDetails {
             name: text("name"),
             customer: text("licenseeNumber"),
             created: CREATED_PROPERTIES.iter().find_map(|name| text(name)),
-            // `vendorNumber` is the account's, the same on every key: not kept.
-            extra,
-        })
+            unknown_role: role_id.filter(|_| role.is_none()),
+        };
+        let mut key = ApiKey::new(Secret::new(number), role, details);
+        // A key is active unless the server says otherwise.
+        key.active = !item
+            .property("active")
+            .is_some_and(|a| a.eq_ignore_ascii_case("false"));
+        // `vendorNumber` is the account's, the same on every key: not kept.
+        Some(key.with_extra(extra))
+    }
+
+    /// An active key.
+    pub fn new(number: Secret, role: Option<Role>, details: KeyDetails<'_>) -> Self {
+        ApiKey {
+            number,
+            active: true,
+            role,
+            texts: PackedTexts::new([
+                details.name,
+                details.customer,
+                details.created,
+                details.unknown_role,
+            ]),
+            extra: None,
+        }
+    }
+
+    /// The key with these other properties (`privateKey` is dropped).
+    #[must_use]
+    pub fn with_extra(mut self, mut extra: BTreeMap<String, String>) -> Self {
+        extra.remove("privateKey");
+        self.extra = (!extra.is_empty()).then(|| Box::new(extra));
+        self
+    }
+
+    /// The details as a [`KeyDetails`], to build a changed copy.
+    pub fn details(&self) -> KeyDetails<'_> {
+        KeyDetails {
+            name: self.name(),
+            customer: self.customer(),
+            created: self.created(),
+            unknown_role: self.texts.get(UNKNOWN_ROLE),
+        }
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.texts.get(NAME)
+    }
+
+    /// The customer (licensee number) the key is restricted to.
+    pub fn customer(&self) -> Option<&str> {
+        self.texts.get(CUSTOMER)
+    }
+
+    /// The creation date as the server wrote it.
+    pub fn created(&self) -> Option<&str> {
+        self.texts.get(CREATED)
+    }
+
+    /// Every other property the server sent, except `privateKey`.
+    pub fn extra(&self) -> &BTreeMap<String, String> {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
     }
 
     /// The key as the table shows it: first 3 and last 4 characters.
@@ -102,12 +172,12 @@ impl ApiKey {
 
     /// The RoleID: the known role's, or the one the server sent.
     pub fn role_id(&self) -> Option<&str> {
-        self.role.map(Role::id).or(self.unknown_role.as_deref())
+        self.role.map(Role::id).or(self.texts.get(UNKNOWN_ROLE))
     }
 
     /// The role for people: the label when known, else the raw RoleID, else "Unknown".
     pub fn role_label(&self) -> &str {
-        match (self.role, self.unknown_role.as_deref()) {
+        match (self.role, self.texts.get(UNKNOWN_ROLE)) {
             (Some(role), _) => role.label(),
             (None, Some(raw)) => raw,
             (None, None) => "Unknown",
@@ -121,9 +191,9 @@ impl fmt::Debug for ApiKey {
             .field("number", &self.masked())
             .field("active", &self.active)
             .field("role_id", &self.role_id())
-            .field("name", &self.name)
-            .field("customer", &self.customer)
-            .field("created", &self.created)
+            .field("name", &self.name())
+            .field("customer", &self.customer())
+            .field("created", &self.created())
             .finish_non_exhaustive()
     }
 }
@@ -218,11 +288,17 @@ mod tests {
         ]))
         .unwrap_or_else(|| panic!("an APIKEY item is a key"));
         assert_eq!(key.role, Some(Role::Analytics));
-        assert_eq!(key.customer.as_deref(), Some("I042-ACME"));
-        assert_eq!(key.created, None);
-        assert_eq!(key.extra.get("color").map(String::as_str), Some("blue"));
-        assert!(!key.extra.contains_key("privateKey"));
+        assert_eq!(key.customer(), Some("I042-ACME"));
+        assert_eq!(key.created(), None);
+        assert_eq!(key.extra().get("color").map(String::as_str), Some("blue"));
+        assert!(!key.extra().contains_key("privateKey"));
         assert!(!format!("{key:?}").contains("8c41"));
+    }
+
+    #[test]
+    fn a_key_stays_small_in_memory() {
+        // A list can hold 100,000 keys: each 8 bytes here are 0.8 MB there.
+        assert!(std::mem::size_of::<ApiKey>() <= 64);
     }
 
     #[test]

@@ -110,8 +110,8 @@ impl RotateFlow {
     pub fn replacement(&self) -> NewApiKey {
         NewApiKey {
             role: self.old.role,
-            name: self.old.name.as_deref().map(str::to_owned),
-            customer: self.old.customer.as_deref().map(str::to_owned),
+            name: self.old.name().map(str::to_owned),
+            customer: self.old.customer().map(str::to_owned),
             private_key: None,
         }
     }
@@ -157,15 +157,10 @@ mod tests {
     }
 
     fn dummy() -> ApiKey {
-        ApiKey {
-            number: crate::api::Secret::new("k"),
-            active: true,
-            role: None,
-            unknown_role: None,
-            name: None,
-            customer: None,
-            created: None,
-            extra: std::collections::BTreeMap::new(),
-        }
+        ApiKey::new(
+            crate::api::Secret::new("k"),
+            None,
+            crate::api::KeyDetails::default(),
+        )
     }
 }

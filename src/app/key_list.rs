@@ -259,22 +259,15 @@ impl KeyList {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::api::Secret;
+    use crate::api::{KeyDetails, Secret};
 
     fn key(number: &str, name: &str) -> ApiKey {
-        ApiKey {
-            number: Secret::new(number),
-            active: true,
-            role: Some(Role::Licensee),
-            unknown_role: None,
-            name: Some(name.into()),
-            customer: None,
-            created: None,
-            extra: BTreeMap::new(),
-        }
+        let details = KeyDetails {
+            name: Some(name),
+            ..KeyDetails::default()
+        };
+        ApiKey::new(Secret::new(number), Some(Role::Licensee), details)
     }
 
     #[test]

@@ -89,14 +89,9 @@ fn print_new_key(key: &ApiKey, format: CreateFormat) -> std::io::Result<()> {
     let text = match format {
         CreateFormat::Json => output::json_object(key, Reveal::Full),
         CreateFormat::Table => {
-            let name = key
-                .name
-                .as_deref()
-                .map(|n| format!(" '{n}'"))
-                .unwrap_or_default();
+            let name = key.name().map(|n| format!(" '{n}'")).unwrap_or_default();
             let scope = key
-                .customer
-                .as_deref()
+                .customer()
                 .map(|c| format!(", only for customer {c}"))
                 .unwrap_or_default();
             eprintln!(
@@ -176,8 +171,8 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
     )?;
     let new_key = NewApiKey {
         role: old.role,
-        name: old.name.as_deref().map(str::to_owned),
-        customer: old.customer.as_deref().map(str::to_owned),
+        name: old.name().map(str::to_owned),
+        customer: old.customer().map(str::to_owned),
         private_key,
     };
     // If this fails, nothing has been revoked.

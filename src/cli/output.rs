@@ -46,13 +46,13 @@ impl<'a> KeyRecord<'a> {
     fn new(key: &'a ApiKey, reveal: Reveal) -> Self {
         KeyRecord {
             number: shown_number(key, reveal),
-            name: key.name.as_deref(),
+            name: key.name(),
             role: key.role_id(),
             active: key.active,
-            customer: key.customer.as_deref(),
-            created: key.created.as_deref(),
+            customer: key.customer(),
+            created: key.created(),
             // `ApiKey` never keeps `privateKey`, so `extra` cannot carry it.
-            extra: &key.extra,
+            extra: key.extra(),
         }
     }
 }
@@ -77,7 +77,7 @@ pub fn csv(keys: &[&ApiKey], reveal: Reveal) -> String {
     let mut out = String::from("number,name,role,active,customer,created,extra\n");
     for key in keys {
         let record = KeyRecord::new(key, reveal);
-        let extra = if key.extra.is_empty() {
+        let extra = if key.extra().is_empty() {
             String::new()
         } else {
             serde_json::to_string(record.extra).unwrap_or_default()
@@ -115,10 +115,10 @@ pub fn table(keys: &[&ApiKey], reveal: Reveal) -> String {
         .map(|key| {
             [
                 shown_number(key, reveal),
-                dash(key.name.as_deref()),
+                dash(key.name()),
                 key.role_label().to_owned(),
-                dash(key.customer.as_deref()),
-                dash(key.created.as_deref()),
+                dash(key.customer()),
+                dash(key.created()),
                 if key.active { "yes" } else { "no" }.to_owned(),
             ]
         })
@@ -152,7 +152,7 @@ fn dash(value: Option<&str>) -> String {
 
 /// One key described for a confirmation: name, role and the masked key.
 pub fn describe(key: &ApiKey) -> String {
-    match key.name.as_deref() {
+    match key.name() {
         Some(name) => format!("'{name}' ({}, {})", key.role_label(), key.masked()),
         None => format!("unnamed key ({}, {})", key.role_label(), key.masked()),
     }
@@ -163,19 +163,19 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::api::{Role, Secret};
+    use crate::api::{KeyDetails, Role, Secret};
 
     fn key() -> ApiKey {
-        ApiKey {
-            number: Secret::new("5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10"),
-            active: true,
-            role: Some(Role::Analytics),
-            unknown_role: None,
-            name: Some("CRM, \"export\"".into()),
-            customer: None,
-            created: None,
-            extra: BTreeMap::from([("color".to_owned(), "blue".to_owned())]),
-        }
+        let details = KeyDetails {
+            name: Some("CRM, \"export\""),
+            ..KeyDetails::default()
+        };
+        ApiKey::new(
+            Secret::new("5b0f3d2e-8c41-4e6a-9f57-2d7c1a9e4b10"),
+            Some(Role::Analytics),
+            details,
+        )
+        .with_extra(BTreeMap::from([("color".to_owned(), "blue".to_owned())]))
     }
 
     #[test]

@@ -75,8 +75,8 @@ fn create_with_defaults_makes_a_licensee_key_shown_once_in_full_and_highlighted(
 
     let on_server = server_key(&sandbox, &number).expect("the key exists on the server");
     assert_eq!(on_server.role, Some(Role::Licensee));
-    assert_eq!(on_server.name.as_deref(), Some("CI runner"));
-    assert_eq!(on_server.customer, None);
+    assert_eq!(on_server.name(), Some("CI runner"));
+    assert_eq!(on_server.customer(), None);
 }
 
 #[test]
@@ -117,10 +117,10 @@ fn a_customer_restricts_the_new_key() {
     click_and_wait(&mut harness, "Create");
 
     let key = new_key(&harness, &before);
-    assert_eq!(key.customer.as_deref(), Some(CUSTOMER));
+    assert_eq!(key.customer(), Some(CUSTOMER));
     let on_server = server_key(&sandbox, key.number.expose()).expect("created");
-    assert_eq!(on_server.customer.as_deref(), Some(CUSTOMER));
-    assert_eq!(on_server.name, None, "an empty name is not sent");
+    assert_eq!(on_server.customer(), Some(CUSTOMER));
+    assert_eq!(on_server.name(), None, "an empty name is not sent");
 }
 
 #[test]
@@ -411,8 +411,8 @@ fn rotating_creates_a_twin_and_revokes_the_old_key_only_when_told() {
 
     let new = new_key(&harness, &before);
     assert_eq!(new.role, Some(Role::Licensee));
-    assert_eq!(new.name.as_deref(), Some("ACME desktop app"));
-    assert_eq!(new.customer.as_deref(), Some(CUSTOMER));
+    assert_eq!(new.name(), Some("ACME desktop app"));
+    assert_eq!(new.customer(), Some(CUSTOMER));
     assert!(has_label_containing(&harness, "Step 2 of 2"));
     assert!(has_label(&harness, new.number.expose()), "shown in full");
     assert!(
@@ -420,7 +420,7 @@ fn rotating_creates_a_twin_and_revokes_the_old_key_only_when_told() {
         "the old key still works"
     );
     let twin = server_key(&sandbox, new.number.expose()).expect("created");
-    assert_eq!(twin.customer.as_deref(), Some(CUSTOMER));
+    assert_eq!(twin.customer(), Some(CUSTOMER));
     assert!(!is_enabled(&harness, "Revoke the old key"));
 
     click(&mut harness, "Copy the new key");

@@ -224,7 +224,7 @@ fn the_client_lists_every_key_across_concurrent_pages_in_server_order() {
     assert_eq!(small_pages.len(), SEEDED_KEYS + 950);
     let generated = keys
         .iter()
-        .find(|k| k.name.as_deref() == Some("Generated key 0042"))
+        .find(|k| k.name() == Some("Generated key 0042"))
         .expect("generated names");
     assert!(generated.role.is_some());
 }
@@ -237,17 +237,17 @@ fn get_returns_one_token_with_its_custom_properties() {
         .get_api_key(&TokenNumber::parse(seed::ADMIN_KEY).unwrap())
         .expect("get");
     assert_eq!(admin.role, Some(Role::Admin));
-    assert_eq!(admin.name.as_deref(), Some("Deploy pipeline"));
-    assert_eq!(admin.created.as_deref(), Some("2025-01-14T09:30:00Z"));
+    assert_eq!(admin.name(), Some("Deploy pipeline"));
+    assert_eq!(admin.created(), Some("2025-01-14T09:30:00Z"));
     let customer = client
         .get_api_key(&TokenNumber::parse(seed::CUSTOMER_KEY).unwrap())
         .expect("get");
-    assert_eq!(customer.customer.as_deref(), Some(seed::CUSTOMER));
+    assert_eq!(customer.customer(), Some(seed::CUSTOMER));
     assert_eq!(customer.role, Some(Role::Licensee));
     let licensee = client
         .get_api_key(&TokenNumber::parse(seed::LICENSEE_KEY).unwrap())
         .expect("get");
-    assert_eq!((licensee.name, licensee.created), (None, None));
+    assert_eq!((licensee.name(), licensee.created()), (None, None));
 
     let raw = get(&sandbox, &format!("/token/{}", seed::SHOP_TOKEN), XML);
     assert_eq!(raw.status, 200);
@@ -297,8 +297,8 @@ fn creating_an_api_key_returns_it_and_never_the_private_key() {
         .expect("create");
     assert_eq!(created.role, Some(Role::Operation));
     assert_eq!(created.role_id(), Some("ROLE_APIKEY_OPERATION"));
-    assert_eq!(created.name.as_deref(), Some("Billing sync 2"));
-    assert_eq!(created.customer.as_deref(), Some(seed::CUSTOMER));
+    assert_eq!(created.name(), Some("Billing sync 2"));
+    assert_eq!(created.customer(), Some(seed::CUSTOMER));
     assert!(created.active);
     let number = uuid::Uuid::parse_str(created.number.expose()).expect("a UUID");
     assert_eq!(number.get_version_num(), 4);

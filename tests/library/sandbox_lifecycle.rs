@@ -70,7 +70,7 @@ fn state_survives_a_restart_with_a_data_file() {
     let survivor = vendor_client(&sandbox)
         .get_api_key(&TokenNumber::parse(created.number.expose()).unwrap())
         .expect("the created key is back");
-    assert_eq!(survivor.name.as_deref(), Some("Survivor"));
+    assert_eq!(survivor.name(), Some("Survivor"));
     assert_eq!(survivor.role, Some(Role::Maintenance));
     assert!(!before.iter().any(|n| n == seed::ANALYTICS_KEY));
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();

@@ -98,10 +98,7 @@ fn created(ui: &mut Ui, key: &ApiKey, commands: &mut Vec<Command>) {
     ui.label(format!(
         "The new {} key{} is ready. Copy it now and store it where your software reads it.",
         key.role_label(),
-        key.name
-            .as_deref()
-            .map(|n| format!(" “{n}”"))
-            .unwrap_or_default()
+        key.name().map(|n| format!(" “{n}”")).unwrap_or_default()
     ));
     ui.add_space(4.0);
     ui.horizontal(|ui| {
@@ -135,7 +132,7 @@ fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<
         .show(ui, |ui| {
             for key in &form.keys {
                 ui.horizontal(|ui| {
-                    ui.label(key.name.as_deref().unwrap_or("(no name)"));
+                    ui.label(key.name().unwrap_or("(no name)"));
                     widgets::role_badge(ui, key.role, key.role_label());
                     ui.monospace(key.masked());
                 });
@@ -176,7 +173,7 @@ fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<
     let old = &flow.old;
     ui.horizontal(|ui| {
         ui.label("Replacing");
-        ui.label(RichText::new(old.name.as_deref().unwrap_or("(no name)")).strong());
+        ui.label(RichText::new(old.name().unwrap_or("(no name)")).strong());
         widgets::role_badge(ui, old.role, old.role_label());
         ui.monospace(old.masked());
     });
@@ -184,8 +181,8 @@ fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<
         None => {
             ui.label(format!(
                 "Step 1 of 2: create a new key with the same role{}{}. The old key keeps working until step 2.",
-                old.name.as_deref().map(|_| ", name").unwrap_or_default(),
-                old.customer.as_deref().map(|c| format!(" and customer {c}")).unwrap_or_default()
+                old.name().map(|_| ", name").unwrap_or_default(),
+                old.customer().map(|c| format!(" and customer {c}")).unwrap_or_default()
             ));
             if let Some(error) = &flow.error {
                 widgets::error_text(ui, error);

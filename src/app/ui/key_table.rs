@@ -136,16 +136,16 @@ fn key_row(
         }
     });
     row.col(|ui| {
-        ui.label(key.name.as_deref().unwrap_or("—"));
+        ui.label(key.name().unwrap_or("—"));
     });
     row.col(|ui| {
         widgets::role_badge(ui, key.role, key.role_label());
     });
     row.col(|ui| {
-        ui.label(key.customer.as_deref().unwrap_or("—"));
+        ui.label(key.customer().unwrap_or("—"));
     });
     row.col(|ui| {
-        ui.label(widgets::created_text(key.created.as_deref()));
+        ui.label(widgets::created_text(key.created()));
     });
     row.col(|ui| {
         if ui

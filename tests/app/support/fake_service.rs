@@ -3,12 +3,12 @@
 
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use netlicensing_keys::api::{
-    Access, ApiError, ApiKey, AuthMethod, ListProgress, NewApiKey, Role, Secret, TokenNumber,
+    Access, ApiError, ApiKey, AuthMethod, KeyDetails, ListProgress, NewApiKey, Role, Secret,
+    TokenNumber,
 };
 use netlicensing_keys::app::service::{Connector, KeyService};
 
@@ -179,13 +179,13 @@ impl KeyService for FakeService {
         let mut state = self.enter(Call::Create)?;
         state.next_number += 1;
         let number = format!("f00dcafe-0000-4000-8000-{:012}", state.next_number);
-        let key = ApiKey {
-            role: new_key.role,
-            name: new_key.name.as_deref().map(Box::from),
-            customer: new_key.customer.as_deref().map(Box::from),
-            created: Some("2026-01-02T03:04:05Z".into()),
-            ..api_key(&number, Role::Licensee, None)
+        let details = KeyDetails {
+            name: new_key.name.as_deref(),
+            customer: new_key.customer.as_deref(),
+            created: Some("2026-01-02T03:04:05Z"),
+            unknown_role: None,
         };
+        let key = ApiKey::new(Secret::new(number), new_key.role, details);
         state.created.push(new_key.clone());
         state.keys.push(key.clone());
         Ok(key)
@@ -215,16 +215,11 @@ impl KeyService for FakeService {
 
 /// An API key as the server would describe it.
 pub fn api_key(number: &str, role: Role, name: Option<&str>) -> ApiKey {
-    ApiKey {
-        number: Secret::new(number),
-        active: true,
-        role: Some(role),
-        unknown_role: None,
-        name: name.map(Box::from),
-        customer: None,
-        created: None,
-        extra: BTreeMap::new(),
-    }
+    let details = KeyDetails {
+        name,
+        ..KeyDetails::default()
+    };
+    ApiKey::new(Secret::new(number), Some(role), details)
 }
 
 /// A few keys with distinct names, roles and masks.
