@@ -67,12 +67,16 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
         path,
         outcome: outcome.clone(),
     });
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("NetLicensing API Keys")
+        .with_app_id("netlicensing-keys")
+        .with_inner_size([1180.0, 720.0])
+        .with_min_inner_size([760.0, 420.0]);
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("NetLicensing API Keys")
-            .with_app_id("netlicensing-keys")
-            .with_inner_size([1180.0, 720.0])
-            .with_min_inner_size([760.0, 420.0]),
+        viewport,
         ..eframe::NativeOptions::default()
     };
     let settings = loaded.settings;
@@ -98,4 +102,19 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
         return result;
     }
     Ok(())
+}
+
+/// The app's own window icon, 64 pixels square. Without it eframe shows egui's, which is
+/// 512 pixels: a megabyte once decoded, and kept for the whole run.
+fn window_icon() -> Option<egui::IconData> {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_icon_decodes_and_is_small() {
+        let icon = super::window_icon().unwrap_or_else(|| panic!("assets/icon.png must decode"));
+        assert_eq!((icon.width, icon.height), (64, 64));
+    }
 }
