@@ -338,6 +338,27 @@ fn hide_key_hides_it_at_once() {
 }
 
 #[test]
+fn a_revealed_key_moves_no_column_and_every_button_stays_whole() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = world.open_sandbox();
+    let masked_key = masked(ADMIN_KEY);
+    let revoke = format!("Revoke key {masked_key}");
+    let before = harness.get_by_label(&revoke).rect();
+
+    click(&mut harness, &format!("Show key {masked_key}"));
+    harness.run();
+    assert!(has_label(&harness, ADMIN_KEY));
+    let after = harness.get_by_label(&revoke).rect();
+    assert_eq!(before, after, "the full key pushed the row's buttons aside");
+    let window = harness.ctx.content_rect();
+    assert!(
+        window.contains_rect(after),
+        "{revoke:?} at {after:?} is cut by the window {window:?}"
+    );
+}
+
+#[test]
 fn keyboard_shortcuts_refresh_create_filter_revoke_and_close() {
     let service = FakeService::new(three_keys());
     let world = World::with_fake(&service);

@@ -25,12 +25,33 @@ const HEADERS: [(&str, Option<SortColumn>); 7] = [
 ];
 
 pub fn show(ui: &mut Ui, keys: &mut KeyList, busy_revoking: bool, commands: &mut Vec<Command>) {
-    let now = Instant::now();
-    let order = keys.order();
-    let row_height = ui.spacing().interact_size.y + 6.0;
     let all_selected = keys.all_visible_selected();
     let keys: &KeyList = keys;
     let visible = keys.visible_computed();
+    // Scrolls sideways when the window is narrower than the columns, so that no column is ever
+    // out of reach.
+    egui::ScrollArea::horizontal()
+        .id_salt("api_keys_sideways")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            table(ui, keys, visible, all_selected, busy_revoking, commands);
+        });
+}
+
+/// Room for the three buttons of a row, so that they are never cut.
+const ACTIONS_WIDTH: f32 = 235.0;
+
+fn table(
+    ui: &mut Ui,
+    keys: &KeyList,
+    visible: &[usize],
+    all_selected: bool,
+    busy_revoking: bool,
+    commands: &mut Vec<Command>,
+) {
+    let now = Instant::now();
+    let order = keys.order();
+    let row_height = ui.spacing().interact_size.y + 6.0;
     TableBuilder::new(ui)
         .id_salt("api_keys")
         .striped(true)
@@ -42,7 +63,7 @@ pub fn show(ui: &mut Ui, keys: &mut KeyList, busy_revoking: bool, commands: &mut
         .column(Column::initial(110.0).at_least(90.0))
         .column(Column::initial(130.0).at_least(70.0).clip(true))
         .column(Column::initial(150.0).at_least(90.0))
-        .column(Column::remainder().at_least(120.0))
+        .column(Column::remainder().at_least(ACTIONS_WIDTH))
         .header(row_height, |mut header| {
             for (title, column) in HEADERS {
                 header.col(|ui| match column {
@@ -111,12 +132,10 @@ fn key_row(
     });
     row.col(|ui| {
         let revealed = keys.is_revealed(key, now);
-        let shown = if revealed {
-            key.number.expose().to_owned()
-        } else {
-            masked.clone()
-        };
-        ui.monospace(shown);
+        let cell = ui.monospace(&masked);
+        if revealed {
+            full_key_popup(ui, &cell, key);
+        }
         let (icon, verb) = if revealed {
             ("🙈", "Hide")
         } else {
@@ -175,4 +194,21 @@ fn key_row(
             commands.push(Command::AskRevoke(vec![key.clone()]));
         }
     });
+}
+
+/// The revealed key, just below its masked form, over the rows beneath. In the cell itself it
+/// would widen the column and push the others aside, and back again when it hides.
+fn full_key_popup(ui: &Ui, cell: &egui::Response, key: &ApiKey) {
+    egui::Area::new(ui.scope_id().with("revealed_key"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(cell.rect.left_bottom() + egui::vec2(-6.0, 2.0))
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(key.number.expose()).monospace())
+                        .selectable(true)
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                );
+            });
+        });
 }
