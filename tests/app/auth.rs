@@ -518,6 +518,15 @@ fn an_analytics_key_is_told_it_cannot_manage_keys_and_shown_the_way_forward() {
         labels(&harness)
     );
     assert!(!is_enabled(&harness, "+ Add API Key"));
+    let refusals = labels(&harness)
+        .into_iter()
+        .filter(|label| label.contains("not allowed to do this"))
+        .count();
+    assert!(
+        refusals <= 1,
+        "the refusal is said once (the status line), beside the banner: {:?}",
+        labels(&harness)
+    );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
     harness.run();
     assert!(!has_label(&harness, "Add API Key"), "Ctrl+N opens nothing");

@@ -4,10 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::fake_service::three_keys;
+use crate::support::fake_service::{Call, FakeService, three_keys};
 use crate::support::*;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
+use netlicensing_keys::api::ApiError;
 use netlicensing_keys::app::{LaunchOptions, Screen};
 use netlicensing_keys::credentials::Settings;
 use netlicensing_keys::sandbox::SandboxOptions;
@@ -563,4 +564,36 @@ fn a_broken_settings_file_is_reported_and_stays_reported_after_start_up() {
     click(&mut harness, "Dismiss");
     harness.run();
     assert!(!has_label_containing(&harness, warning));
+}
+
+#[test]
+fn a_long_error_is_cut_in_the_status_line_and_the_freshness_stays_whole() {
+    let service = FakeService::new(three_keys());
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    service.fail(
+        Call::List,
+        Some(ApiError::Server {
+            status: 500,
+            server: Some("the database is being migrated, ".repeat(10)),
+        }),
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::R);
+    wait_idle(&mut harness);
+
+    let window = harness.ctx.content_rect();
+    let freshness = harness.get_by_label("refreshed just now").rect();
+    assert!(
+        window.contains_rect(freshness),
+        "the freshness at {freshness:?} is cut by the window {window:?}"
+    );
+    let status = harness
+        .query_all_by_label_contains("⚠ NetLicensing had a server error (HTTP 500)")
+        .map(|node| node.rect())
+        .min_by(|a, b| b.bottom().total_cmp(&a.bottom()))
+        .expect("the error is shown");
+    assert!(
+        status.right() <= freshness.left() && window.contains_rect(status),
+        "the status line's message at {status:?} runs into the freshness at {freshness:?}"
+    );
 }

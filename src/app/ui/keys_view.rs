@@ -24,7 +24,8 @@ pub fn show(ui: &mut Ui, app: &mut KeysApp, commands: &mut Vec<Command>) {
         }
         return;
     };
-    if let Some(access) = connection.access.filter(|a| !a.can_manage_keys) {
+    let access_refused = connection.access.filter(|a| !a.can_manage_keys);
+    if let Some(access) = access_refused {
         let role = access
             .role
             .map_or_else(String::new, |r| format!(" (role {r})"));
@@ -54,7 +55,10 @@ pub fn show(ui: &mut Ui, app: &mut KeysApp, commands: &mut Vec<Command>) {
             progress.pages_done
         )));
     }
-    if let Some(error) = &app.list_error {
+    // A list refused for lack of permission says nothing the access banner above does not.
+    let already_explained = access_refused.is_some()
+        && matches!(app.list_error, Some(ApiError::PermissionDenied { .. }));
+    if let Some(error) = app.list_error.as_ref().filter(|_| !already_explained) {
         widgets::banner(ui, ui.visuals().error_fg_color, |ui| {
             widgets::error_text(ui, &error.to_string());
             if matches!(error, ApiError::BadCredentials { .. })

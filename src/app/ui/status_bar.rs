@@ -2,28 +2,28 @@
 
 use std::time::{Duration, Instant};
 
-use egui::{RichText, Ui};
+use egui::{Label, RichText, Ui};
 
 use super::super::keys_app::KeysApp;
 use super::super::status::StatusKind;
 
 pub fn show(ui: &mut Ui, app: &KeysApp) {
-    ui.horizontal(|ui| {
-        match app.status.message() {
-            Some((StatusKind::Error, text)) => {
-                ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
-            }
-            Some((StatusKind::Info, text)) => {
-                ui.label(text);
-            }
-            None => {
-                ui.label("Ready.");
-            }
+    // Right to left: the short "refreshed …" first, so that a long message is the one that gets
+    // cut (with an ellipsis and the whole sentence on hover), never the freshness.
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if let Some(at) = app.keys.loaded_at() {
+            ui.label(RichText::new(refreshed_ago(Instant::now().duration_since(at))).weak());
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some(at) = app.keys.loaded_at() {
-                ui.label(RichText::new(refreshed_ago(Instant::now().duration_since(at))).weak());
-            }
+        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+            let text = match app.status.message() {
+                Some((StatusKind::Error, text)) => {
+                    RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color)
+                }
+                Some((StatusKind::Info, text)) => RichText::new(text),
+                None => RichText::new("Ready."),
+            };
+            // A cut sentence shows whole on hover (egui does that for elided labels).
+            ui.add(Label::new(text).truncate());
         });
     });
 }
