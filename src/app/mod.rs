@@ -92,7 +92,7 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| format!("The window could not be opened: {e}"))?;
+    .map_err(|e| window_failure(has_display(), &e.to_string()))?;
     if options.screenshot.is_some() {
         let result = outcome
             .lock()
@@ -102,6 +102,36 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
         return result;
     }
     Ok(())
+}
+
+/// Whether a graphical display is named in the environment (X11 or Wayland). Only Linux and
+/// the BSDs need one named; elsewhere the desktop is always there.
+fn has_display() -> bool {
+    !cfg!(all(unix, not(target_os = "macos")))
+        || ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+}
+
+/// The sentence for a window that did not open: on a machine without a display (a server, an
+/// SSH session) that is the usual reason, and winit's own text names source files; either way
+/// the command line does the same work without a window.
+fn window_failure(has_display: bool, detail: &str) -> String {
+    let instead = "The command line works without a window: `netlicensing-keys list`, `create`, \
+                   `revoke`, `rotate` and `auth` (see `netlicensing-keys --help`).";
+    if has_display {
+        // winit says "os error at /path/to/source.rs:788: Failed to open …": keep the message.
+        let message = detail
+            .split_once(".rs:")
+            .and_then(|(_, rest)| rest.split_once(": "))
+            .map_or(detail, |(_, message)| message);
+        format!("The window could not be opened ({message}). {instead}")
+    } else {
+        format!(
+            "There is no graphical display here (neither DISPLAY nor WAYLAND_DISPLAY is set), \
+             so the window cannot open. {instead}"
+        )
+    }
 }
 
 /// The app's own window icon, 64 pixels square. Without it eframe shows egui's, which is
@@ -116,5 +146,31 @@ mod tests {
     fn the_window_icon_decodes_and_is_small() {
         let icon = super::window_icon().unwrap_or_else(|| panic!("assets/icon.png must decode"));
         assert_eq!((icon.width, icon.height), (64, 64));
+    }
+
+    #[test]
+    fn a_missing_display_is_said_plainly_and_points_to_the_command_line() {
+        let text = super::window_failure(false, "winit EventLoopError: os error at /src/x.rs:765");
+        assert!(
+            text.starts_with("There is no graphical display here"),
+            "{text}"
+        );
+        assert!(!text.contains(".rs"), "{text}");
+        assert!(text.contains("netlicensing-keys list"), "{text}");
+        let text = super::window_failure(true, "no OpenGL");
+        assert!(
+            text.starts_with("The window could not be opened (no OpenGL)."),
+            "{text}"
+        );
+        let text = super::window_failure(
+            true,
+            "winit EventLoopError: os error at /r/winit/src/linux/mod.rs:788: Failed to open connection to X server",
+        );
+        assert!(
+            text.starts_with(
+                "The window could not be opened (Failed to open connection to X server)."
+            ),
+            "{text}"
+        );
     }
 }
