@@ -66,6 +66,8 @@ impl CreateForm {
 pub struct RevokeForm {
     pub keys: Vec<ApiKey>,
     pub typed: String,
+    /// Set when the dialog opens: the count field takes the focus in the first frame.
+    pub focus_typed: bool,
     pub error: Option<String>,
 }
 
@@ -74,6 +76,7 @@ impl RevokeForm {
         RevokeForm {
             keys,
             typed: String::new(),
+            focus_typed: true,
             error: None,
         }
     }

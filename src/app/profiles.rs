@@ -373,7 +373,7 @@ impl KeysApp {
             Err(error) => {
                 self.auth_form.keychain_unavailable = offers_session_mode(&error);
                 let hint = if self.auth_form.keychain_unavailable {
-                    " You can keep it for this session only: it is then forgotten when the app closes."
+                    " Choose “Keep for this session only” to use it now; it is forgotten when the app closes."
                 } else {
                     ""
                 };

@@ -45,6 +45,27 @@ fn assert_within_window(harness: &AppHarness, label: &str) {
 }
 
 #[test]
+fn choosing_another_role_moves_nothing_in_the_create_dialog() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = world.open_sandbox();
+    open_create(&mut harness);
+    let create = harness.get_by_label("Create").rect();
+    let customer = harness.get_by_label("Customer (optional)").rect();
+
+    for role in ["Admin", "Analytics", "Maintenance", "Operation", "Licensee"] {
+        choose(&mut harness, "API Key Role", role);
+        assert_eq!(role_combo_value(&harness).as_deref(), Some(role));
+        assert_eq!(
+            harness.get_by_label("Create").rect(),
+            create,
+            "the Create button moved when {role} was chosen"
+        );
+        assert_eq!(harness.get_by_label("Customer (optional)").rect(), customer);
+    }
+}
+
+#[test]
 fn create_with_defaults_makes_a_licensee_key_shown_once_in_full_and_highlighted() {
     let sandbox = sandbox();
     let world = World::new(&sandbox);
@@ -309,6 +330,11 @@ fn revoking_several_keys_needs_their_count_typed() {
     harness.run();
     assert!(has_label_containing(&harness, "Revoke these 2 API keys?"));
     assert!(!is_enabled(&harness, "Revoke 2 keys"));
+    harness.run();
+    assert!(
+        harness.get_by_label("Type 2 to confirm").is_focused(),
+        "the count field has the focus: typing needs no click"
+    );
 
     type_into(&mut harness, "Type 2 to confirm", "3");
     assert!(!is_enabled(&harness, "Revoke 2 keys"), "a wrong count");

@@ -46,16 +46,22 @@ fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<
                     .on_hover_text(role.description());
             }
         });
-    ui.label(RichText::new(form.role.description()).weak());
-    if form.role.is_powerful() {
-        widgets::warning_text(
-            ui,
-            &format!(
-                "{} keys can change or delete much of your account. Give them only to systems you fully trust.",
-                form.role.label()
-            ),
-        );
-    }
+    // The description and the warning take the same room for every role, so that choosing
+    // another role moves neither the fields below nor the Create button.
+    with_height_of_lines(ui, 2.0, |ui| {
+        ui.label(RichText::new(form.role.description()).weak());
+    });
+    with_height_of_lines(ui, 2.0, |ui| {
+        if form.role.is_powerful() {
+            widgets::warning_text(
+                ui,
+                &format!(
+                    "{} keys can change or delete much of your account. Give them only to systems you fully trust.",
+                    form.role.label()
+                ),
+            );
+        }
+    });
     widgets::text_field(
         ui,
         "Customer (optional)",
@@ -141,8 +147,13 @@ fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<
     if form.needs_typed_count() {
         ui.horizontal(|ui| {
             let label = ui.label(format!("Type {count} to confirm"));
-            ui.add(egui::TextEdit::singleline(&mut form.typed).desired_width(60.0))
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut form.typed).desired_width(60.0))
                 .labelled_by(label.id);
+            // The only thing to do in this dialog is to type: the field has the focus at once.
+            if std::mem::take(&mut form.focus_typed) {
+                field.request_focus();
+            }
         });
     }
     if let Some(error) = &form.error {
@@ -180,9 +191,8 @@ fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<
     match &flow.new {
         None => {
             ui.label(format!(
-                "Step 1 of 2: create a new key with the same role{}{}. The old key keeps working until step 2.",
-                old.name().map(|_| ", name").unwrap_or_default(),
-                old.customer().map(|c| format!(" and customer {c}")).unwrap_or_default()
+                "Step 1 of 2: create a new key with {}. The old key keeps working until step 2.",
+                what_a_twin_keeps(old.name().is_some(), old.customer())
             ));
             if let Some(error) = &flow.error {
                 widgets::error_text(ui, error);
@@ -238,5 +248,55 @@ fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<
                 }
             });
         }
+    }
+}
+
+/// Draws `add` and then leaves room so that it takes at least `lines` lines of body text.
+fn with_height_of_lines(ui: &mut Ui, lines: f32, add: impl FnOnce(&mut Ui)) {
+    // A wrapped label's rows are a little taller than the font's height: leave 2 points a row.
+    let row = ui.text_style_height(&egui::TextStyle::Body) + 2.0;
+    let height = lines * row;
+    let top = ui.cursor().top();
+    add(ui);
+    let used = ui.cursor().top() - top - ui.spacing().item_spacing.y;
+    // Nothing drawn: `used` is minus one item spacing, and the room still ends one spacing lower.
+    if used < height {
+        ui.add_space(height - used);
+    }
+}
+
+/// "the same role", "the same role and name", "the same role, name and customer C".
+fn what_a_twin_keeps(named: bool, customer: Option<&str>) -> String {
+    let mut kept = vec!["role".to_owned()];
+    if named {
+        kept.push("name".to_owned());
+    }
+    if let Some(customer) = customer {
+        kept.push(format!("customer {customer}"));
+    }
+    let last = kept.pop().unwrap_or_default();
+    if kept.is_empty() {
+        format!("the same {last}")
+    } else {
+        format!("the same {} and {last}", kept.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::what_a_twin_keeps;
+
+    #[test]
+    fn the_rotate_dialog_names_what_the_new_key_keeps() {
+        assert_eq!(what_a_twin_keeps(false, None), "the same role");
+        assert_eq!(what_a_twin_keeps(true, None), "the same role and name");
+        assert_eq!(
+            what_a_twin_keeps(false, Some("C-1")),
+            "the same role and customer C-1"
+        );
+        assert_eq!(
+            what_a_twin_keeps(true, Some("C-1")),
+            "the same role, name and customer C-1"
+        );
     }
 }
