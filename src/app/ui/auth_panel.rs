@@ -114,70 +114,76 @@ fn method_section(ui: &mut Ui, form: &mut AuthForm) -> bool {
 
 /// Returns whether a field that decides where and how to connect changed.
 fn fields_section(ui: &mut Ui, form: &mut AuthForm) -> bool {
-    let mut changed = widgets::text_field(
-        ui,
-        "Base URL",
-        &mut form.base_url,
-        crate::api::DEFAULT_BASE_URL,
-    )
-    .changed();
-    match form.method {
-        AuthMethod::VendorLogin => {
-            changed |= widgets::text_field(ui, "Username", &mut form.username, "").changed();
-            changed |= widgets::secret_field(ui, "Password", &mut form.password, form.show_secret)
-                .changed();
+    widgets::form(ui, "connection_fields", |ui| {
+        let mut changed = widgets::text_field(
+            ui,
+            "Base URL",
+            &mut form.base_url,
+            crate::api::DEFAULT_BASE_URL,
+        )
+        .changed();
+        match form.method {
+            AuthMethod::VendorLogin => {
+                changed |= widgets::text_field(ui, "Username", &mut form.username, "").changed();
+                changed |=
+                    widgets::secret_field(ui, "Password", &mut form.password, form.show_secret)
+                        .changed();
+            }
+            AuthMethod::ApiKey => {
+                changed |=
+                    widgets::secret_field(ui, "API key", &mut form.api_key, form.show_secret)
+                        .changed();
+            }
         }
-        AuthMethod::ApiKey => {
-            changed |=
-                widgets::secret_field(ui, "API key", &mut form.api_key, form.show_secret).changed();
-        }
-    }
-    ui.checkbox(&mut form.show_secret, "Show secret");
-    if !form.is_new_profile && form.secret().is_empty() && form.stored_in.is_some() {
-        ui.label(RichText::new("Leave the secret empty to keep the saved one.").weak());
-    }
-    changed
+        widgets::form_note(ui, |ui| {
+            ui.checkbox(&mut form.show_secret, "Show secret");
+            if !form.is_new_profile && form.secret().is_empty() && form.stored_in.is_some() {
+                ui.label(RichText::new("Leave the secret empty to keep the saved one.").weak());
+            }
+        });
+        changed
+    })
 }
 
 /// Returns whether a network setting changed.
 fn network_section(ui: &mut Ui, form: &mut AuthForm) -> bool {
     egui::CollapsingHeader::new("Network settings")
         .show(ui, |ui| {
-            let mut changed = ui
-                .horizontal(|ui| {
-                    let label = ui.label("Connect timeout (seconds)");
+            widgets::form(ui, "network_fields", |ui| {
+                let mut changed = widgets::form_row(ui, "Connect timeout (seconds)", |ui, label| {
                     ui.add(egui::DragValue::new(&mut form.connect_timeout_secs).range(1..=300))
-                        .labelled_by(label.id)
+                        .labelled_by(label)
                         .changed()
-                })
-                .inner;
-            changed |= ui
-                .horizontal(|ui| {
-                    let label = ui.label("Request timeout (seconds)");
+                });
+                changed |= widgets::form_row(ui, "Request timeout (seconds)", |ui, label| {
                     ui.add(egui::DragValue::new(&mut form.request_timeout_secs).range(1..=3600))
-                        .labelled_by(label.id)
+                        .labelled_by(label)
                         .changed()
-                })
-                .inner;
-            changed |= widgets::text_field(
-                ui,
-                "HTTPS proxy",
-                &mut form.https_proxy,
-                "http://proxy.example.com:3128",
-            )
-            .changed();
-            changed |= widgets::text_field(
-                ui,
-                "Extra CA certificate (PEM file)",
-                &mut form.extra_ca_file,
-                "/path/to/corporate-ca.pem",
-            )
-            .changed();
-            ui.label(
-                RichText::new("The system's trusted certificates are always used; the extra file is for networks that inspect TLS.")
-                    .weak(),
-            );
-            changed
+                });
+                changed |= widgets::text_field(
+                    ui,
+                    "HTTPS proxy",
+                    &mut form.https_proxy,
+                    "http://proxy.example.com:3128",
+                )
+                .changed();
+                changed |= widgets::text_field(
+                    ui,
+                    "Extra CA certificate (PEM file)",
+                    &mut form.extra_ca_file,
+                    "/path/to/corporate-ca.pem",
+                )
+                .changed();
+                widgets::form_note(ui, |ui| {
+                    ui.label(
+                        RichText::new(
+                            "The system's trusted certificates are always used; the extra file is for networks that inspect TLS.",
+                        )
+                        .weak(),
+                    );
+                });
+                changed
+            })
         })
         .body_returned
         .unwrap_or(false)

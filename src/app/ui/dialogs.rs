@@ -21,7 +21,7 @@ pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>)
         Dialog::Rotate(_) => ("rotate_dialog", "Rotate API key"),
     };
     let response = egui::Modal::new(Id::unique(id)).show(ctx, |ui| {
-        ui.set_width(460.0);
+        ui.set_width(540.0);
         ui.heading(title);
         ui.add_space(6.0);
         match dialog {
@@ -37,54 +37,66 @@ pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>)
 }
 
 fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<Command>) {
-    widgets::text_field(ui, "Name (optional)", &mut form.name, "e.g. CRM export");
-    egui::ComboBox::from_label("API Key Role")
-        .selected_text(form.role.label())
-        .show_ui(ui, |ui| {
-            for role in Role::ALL {
-                ui.selectable_value(&mut form.role, role, role.label())
-                    .on_hover_text(role.description());
-            }
+    widgets::form(ui, "create_fields", |ui| {
+        widgets::text_field(ui, "Name (optional)", &mut form.name, "e.g. CRM export");
+        widgets::form_row(ui, "API Key Role", |ui, label| {
+            egui::ComboBox::from_id_salt("create_role")
+                .selected_text(form.role.label())
+                .show_ui(ui, |ui| {
+                    for role in Role::ALL {
+                        ui.selectable_value(&mut form.role, role, role.label())
+                            .on_hover_text(role.description());
+                    }
+                })
+                .response
+                .labelled_by(label);
         });
-    // The description and the warning take the same room for every role, so that choosing
-    // another role moves neither the fields below nor the Create button.
-    with_height_of_lines(ui, 2.0, |ui| {
-        ui.label(RichText::new(form.role.description()).weak());
-    });
-    with_height_of_lines(ui, 2.0, |ui| {
-        if form.role.is_powerful() {
-            widgets::warning_text(
-                ui,
-                &format!(
-                    "{} keys can change or delete much of your account. Give them only to systems you fully trust.",
-                    form.role.label()
-                ),
-            );
-        }
-    });
-    widgets::text_field(
-        ui,
-        "Customer (optional)",
-        &mut form.customer,
-        "licensee number, e.g. I042-ACME",
-    );
-    ui.label(RichText::new("A customer restricts the key to validating that one licensee.").weak());
-    ui.horizontal(|ui| {
-        let label = ui.label("Private key (optional)");
-        // A pasted PEM key is some 30 lines: scroll it, or the dialog grows past the window
-        // and its buttons cannot be reached.
-        egui::ScrollArea::vertical()
-            .id_salt("private_key_scroll")
-            .max_height(96.0)
-            .show(ui, |ui| {
-                ui.add(
-                    egui::TextEdit::multiline(&mut *form.private_key)
-                        .hint_text("PKCS#8 PEM, -----BEGIN PRIVATE KEY-----")
-                        .desired_rows(2)
-                        .desired_width(300.0),
-                )
-                .labelled_by(label.id);
+        widgets::form_note(ui, |ui| {
+            ui.set_max_width(widgets::FIELD_WIDTH);
+            // The description and the warning take the room of the longest pair, so that choosing
+            // another role moves neither the fields below nor the Create button.
+            let room = Role::ALL
+                .into_iter()
+                .map(|role| role_notes_height(ui, role))
+                .fold(0.0, f32::max)
+                // Laid-out labels land on whole pixels: a little slack keeps every role padded.
+                + 4.0;
+            with_min_height(ui, room, |ui| {
+                ui.label(RichText::new(form.role.description()).weak());
+                if let Some(warning) = powerful_warning(form.role) {
+                    widgets::warning_text(ui, &warning);
+                }
             });
+        });
+        widgets::text_field(
+            ui,
+            "Customer (optional)",
+            &mut form.customer,
+            "licensee number, e.g. I042-ACME",
+        );
+        widgets::form_note(ui, |ui| {
+            ui.set_max_width(widgets::FIELD_WIDTH);
+            ui.label(
+                RichText::new("A customer restricts the key to validating that one licensee.")
+                    .weak(),
+            );
+        });
+        widgets::form_row(ui, "Private key (optional)", |ui, label| {
+            // A pasted PEM key is some 30 lines: scroll it, or the dialog grows past the window
+            // and its buttons cannot be reached.
+            egui::ScrollArea::vertical()
+                .id_salt("private_key_scroll")
+                .max_height(96.0)
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::TextEdit::multiline(&mut *form.private_key)
+                            .hint_text("PKCS#8 PEM, -----BEGIN PRIVATE KEY-----")
+                            .desired_rows(2)
+                            .desired_width(widgets::FIELD_WIDTH),
+                    )
+                    .labelled_by(label);
+                });
+        });
     });
     if let Some(error) = &form.error {
         widgets::error_text(ui, error);
@@ -251,15 +263,37 @@ fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<
     }
 }
 
-/// Draws `add` and then leaves room so that it takes at least `lines` lines of body text.
-fn with_height_of_lines(ui: &mut Ui, lines: f32, add: impl FnOnce(&mut Ui)) {
-    // A wrapped label's rows are a little taller than the font's height: leave 2 points a row.
-    let row = ui.text_style_height(&egui::TextStyle::Body) + 2.0;
-    let height = lines * row;
+/// The warning for roles that can change much of the account.
+fn powerful_warning(role: Role) -> Option<String> {
+    role.is_powerful().then(|| {
+        format!(
+            "{} keys can change or delete much of your account. Give them only to systems you fully trust.",
+            role.label()
+        )
+    })
+}
+
+/// How tall a role's description and warning are, laid out as [`create`] draws them.
+fn role_notes_height(ui: &Ui, role: Role) -> f32 {
+    let width = ui.available_width();
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let height = |text: String| {
+        ui.painter()
+            .layout(text, font.clone(), egui::Color32::WHITE, width)
+            .size()
+            .y
+    };
+    let description = height(role.description().to_owned());
+    powerful_warning(role).map_or(description, |warning| {
+        description + ui.spacing().item_spacing.y + height(format!("⚠ {warning}"))
+    })
+}
+
+/// Draws `add` and then leaves room so that it takes at least `height` points.
+fn with_min_height(ui: &mut Ui, height: f32, add: impl FnOnce(&mut Ui)) {
     let top = ui.cursor().top();
     add(ui);
     let used = ui.cursor().top() - top - ui.spacing().item_spacing.y;
-    // Nothing drawn: `used` is minus one item spacing, and the room still ends one spacing lower.
     if used < height {
         ui.add_space(height - used);
     }

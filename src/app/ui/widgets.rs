@@ -4,33 +4,57 @@ use egui::{Color32, RichText, Ui};
 
 use crate::api::Role;
 
-/// A labelled text field for a secret, masked unless `show` is on. Returns the field's response.
+/// Form rows with their labels in one column and their fields aligned in the next. Fill it
+/// with [`text_field`], [`secret_field`] and [`form_row`].
+pub fn form<R>(ui: &mut Ui, id: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, add)
+        .inner
+}
+
+/// One row of a [`form`]: the label, then what `add` draws (labelled by it).
+pub fn form_row<R>(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id) -> R) -> R {
+    let label = ui.label(label);
+    let inner = add(ui, label.id);
+    ui.end_row();
+    inner
+}
+
+/// A row of a [`form`] with no label: notes under the field above.
+pub fn form_note(ui: &mut Ui, add: impl FnOnce(&mut Ui)) {
+    ui.label("");
+    ui.vertical(add);
+    ui.end_row();
+}
+
+/// A [`form`] row for a secret, masked unless `show` is on. Returns the field's response.
 pub fn secret_field(ui: &mut Ui, label: &str, value: &mut String, show: bool) -> egui::Response {
-    ui.horizontal(|ui| {
-        let label = ui.label(label);
+    form_row(ui, label, |ui, label| {
         ui.add(
             egui::TextEdit::singleline(value)
                 .password(!show)
-                .desired_width(320.0),
+                .desired_width(FIELD_WIDTH),
         )
-        .labelled_by(label.id)
+        .labelled_by(label)
     })
-    .inner
 }
 
-/// A labelled single-line text field.
+/// A [`form`] row with a single-line text field.
 pub fn text_field(ui: &mut Ui, label: &str, value: &mut String, hint: &str) -> egui::Response {
-    ui.horizontal(|ui| {
-        let label = ui.label(label);
+    form_row(ui, label, |ui, label| {
         ui.add(
             egui::TextEdit::singleline(value)
                 .hint_text(hint)
-                .desired_width(320.0),
+                .desired_width(FIELD_WIDTH),
         )
-        .labelled_by(label.id)
+        .labelled_by(label)
     })
-    .inner
 }
+
+/// Wide enough for a base URL with a port, narrow enough for the 540-point dialogs.
+pub const FIELD_WIDTH: f32 = 360.0;
 
 /// A role as a small coloured badge; hovering it explains the role.
 pub fn role_badge(ui: &mut Ui, role: Option<Role>, label: &str) -> egui::Response {
