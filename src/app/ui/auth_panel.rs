@@ -251,6 +251,11 @@ fn way_forward_section(
     tasks: &Tasks,
     commands: &mut Vec<Command>,
 ) {
+    let refused_key = access.is_some_and(|a| !a.can_manage_keys);
+    if method == AuthMethod::ApiKey && !refused_key {
+        // An API key that may manage keys needs no way forward (and no line above nothing).
+        return;
+    }
     ui.add_space(12.0);
     ui.separator();
     match method {
@@ -284,12 +289,11 @@ fn way_forward_section(
                 );
             }
         }
-        AuthMethod::ApiKey if access.is_some_and(|a| !a.can_manage_keys) => {
+        AuthMethod::ApiKey => {
             widgets::warning_text(
                 ui,
                 "This API key cannot manage API keys. Choose “Vendor login” above and save, or enter an API key with the Admin role.",
             );
         }
-        AuthMethod::ApiKey => {}
     }
 }
