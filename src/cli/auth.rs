@@ -7,7 +7,9 @@ use zeroize::Zeroizing;
 use super::args::{GlobalArgs, LoginArgs, LoginMethod};
 use super::failure::Failure;
 use super::output;
-use super::session::{Session, keychain_failure, load_settings, resolve_failure};
+use super::session::{
+    Session, keychain_failure, load_settings, resolve_failure, warn_ignored_for_sandbox,
+};
 use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
 use crate::credentials::{
     KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
@@ -50,9 +52,12 @@ pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
     )
     .map_err(|e| resolve_failure(&e))?;
     let on_sandbox = resolved.profile_name.as_deref().is_some_and(is_sandbox);
+    if on_sandbox {
+        warn_ignored_for_sandbox(global);
+    }
     let base_url = match (&global.base_url, on_sandbox) {
-        (Some(url), _) => url.clone(),
-        (None, true) => "the embedded sandbox (started on demand)".to_owned(),
+        (_, true) => "the embedded sandbox (started on demand)".to_owned(),
+        (Some(url), false) => url.clone(),
         (None, false) => resolved.profile.base_url.clone(),
     };
     let mut lines = vec![

@@ -95,19 +95,40 @@ pub fn credentials_from_env(
     }
 }
 
+/// The credential variables that are set (not blank) in the environment: the Sandbox profile
+/// ignores them ([`resolve`]), and says so.
+pub fn ignored_by_sandbox(get_env: impl Fn(&str) -> Option<String>) -> Vec<&'static str> {
+    [API_KEY_ENV, USERNAME_ENV, PASSWORD_ENV]
+        .into_iter()
+        .filter(|name| get_env(name).is_some_and(|value| !value.trim().is_empty()))
+        .collect()
+}
+
 /// The credentials a command uses.
 ///
+/// 0. The Sandbox profile (named, or the default one) always gives demo/demo for the built-in
+///    sandbox, without touching the store: credentials from the environment are ignored, so that
+///    they never go to the sandbox, nor demo/demo anywhere else ([`ignored_by_sandbox`] tells
+///    which variables were set, for a warning).
 /// 1. The environment ([`credentials_from_env`]). The profile (named, else the default one, else
 ///    built-in defaults) then only supplies the base URL and network settings.
-/// 2. The named profile, or else the default one: the Sandbox gives demo/demo without touching
-///    the store; a vendor login takes its username from the profile and its password from the
-///    store; an API key comes from the store.
+/// 2. The named profile, or else the default one: a vendor login takes its username from the
+///    profile and its password from the store; an API key comes from the store.
 pub fn resolve(
     get_env: impl Fn(&str) -> Option<String>,
     settings: &Settings,
     profile_name: Option<&str>,
     store: &dyn SecretStore,
 ) -> Result<Resolved, ResolveError> {
+    let chosen = profile_name.or_else(|| settings.default_profile_name());
+    if chosen.is_some_and(is_sandbox) {
+        return Ok(Resolved {
+            credentials: Credentials::vendor_login(SANDBOX_USERNAME, SANDBOX_PASSWORD),
+            source: CredentialSource::Sandbox,
+            profile_name: Some(SANDBOX_PROFILE.to_owned()),
+            profile: Profile::sandbox(),
+        });
+    }
     if let Some(credentials) = credentials_from_env(get_env)? {
         let (profile_name, profile) = match profile_name.or_else(|| settings.default_profile_name())
         {
@@ -129,14 +150,6 @@ pub fn resolve(
         .or_else(|| settings.default_profile_name())
         .ok_or(ResolveError::NoCredentials)?;
     let (name, profile) = find_profile(settings, name)?;
-    if is_sandbox(&name) {
-        return Ok(Resolved {
-            credentials: Credentials::vendor_login(SANDBOX_USERNAME, SANDBOX_PASSWORD),
-            source: CredentialSource::Sandbox,
-            profile_name: Some(name),
-            profile,
-        });
-    }
 
     let no_secret = || ResolveError::NoSecret {
         profile: name.clone(),
