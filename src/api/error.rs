@@ -45,7 +45,7 @@ pub enum ApiError {
     UnexpectedStatus { status: u16, server: Option<String> },
 
     #[error(
-        "The server answered HTTP {status} with {what} instead of a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
+        "The server answered HTTP {status} with {what}: not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
     )]
     Unreadable { status: u16, what: String },
 
@@ -260,7 +260,7 @@ mod tests {
         let error = ApiError::unreadable(200, &ParseError::Json("it ends too early".into()));
         assert_eq!(
             error.to_string(),
-            "The server answered HTTP 200 with broken or unexpected JSON (it ends too early) instead of a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
+            "The server answered HTTP 200 with broken or unexpected JSON (it ends too early): not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
         );
     }
 

@@ -347,8 +347,7 @@ fn server_failures_and_unreadable_answers_exit_7() {
     sandbox.malform_next(1);
     let out = env.cli().base_url(&url).vendor().arg("list").run().code(7);
     assert!(
-        out.error_line()
-            .contains("instead of a NetLicensing response"),
+        out.error_line().contains("not a NetLicensing response"),
         "{}",
         out.stderr
     );
@@ -479,7 +478,7 @@ fn a_create_whose_answer_is_lost_says_the_key_may_exist_anyway() {
         .code(7);
     assert_eq!(
         out.error_line(),
-        "The server answered HTTP 200 with broken or unexpected JSON (it ends too early) instead of a NetLicensing response. Check the base URL; a proxy or firewall may be in the way. The server may have created the key anyway: check with `netlicensing-keys list` before trying again."
+        "The server answered HTTP 200 with broken or unexpected JSON (it ends too early): not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way. The server may have created the key anyway: check with `netlicensing-keys list` before trying again."
     );
     assert_eq!(
         crate::support::numbers(&env, &sandbox).len(),
