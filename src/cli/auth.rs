@@ -102,11 +102,19 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     };
     let existing = loaded.settings.profile(&name).cloned();
     let mut profile = existing.clone().unwrap_or_default();
-    profile.method = match (args.method, args.password_stdin, args.api_key_stdin) {
-        (Some(LoginMethod::Basic), _, _) | (None, true, _) => AuthMethod::VendorLogin,
+    // A username only belongs to the vendor login, so `--username NAME` alone means it.
+    let vendor_hint = args.password_stdin || args.username.is_some();
+    profile.method = match (args.method, vendor_hint, args.api_key_stdin) {
+        (Some(LoginMethod::Basic), _, _) | (None, true, false) => AuthMethod::VendorLogin,
         (Some(LoginMethod::Apikey), _, _) | (None, _, true) => AuthMethod::ApiKey,
         (None, false, false) => profile.method,
     };
+    if args.username.is_some() && profile.method == AuthMethod::ApiKey {
+        return Err(Failure::Usage(
+            "--username is for the vendor login (--method basic); an API key needs none."
+                .to_owned(),
+        ));
+    }
     if let Some(url) = &global.base_url {
         profile.base_url.clone_from(url);
     } else if profile.base_url.trim().is_empty() {

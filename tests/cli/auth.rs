@@ -224,6 +224,39 @@ fn login_without_a_keychain_checks_then_stores_nothing() {
 }
 
 #[test]
+fn login_with_a_username_means_the_vendor_login() {
+    let sandbox = sandbox();
+    let env = TestEnv::new();
+    // No --method, no --password-stdin: the password is read (here from the pipe, on a terminal
+    // from a prompt) and checked as the vendor login's.
+    let out = env
+        .cli()
+        .base_url(&sandbox.base_url())
+        .args(["auth", "login", "--username", "demo"])
+        .stdin("demo\n")
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .starts_with("Checked: vendor login: full access.\nerror: The secret was not stored."),
+        "{}",
+        out.stderr
+    );
+
+    let out = env
+        .cli()
+        .base_url(&sandbox.base_url())
+        .args(["auth", "login", "--username", "demo", "--api-key-stdin"])
+        .stdin(ADMIN_KEY)
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "--username is for the vendor login (--method basic); an API key needs none."
+    );
+}
+
+#[test]
 fn login_refuses_credentials_the_server_refuses() {
     let sandbox = sandbox();
     let env = TestEnv::new();
