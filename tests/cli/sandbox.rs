@@ -236,6 +236,19 @@ fn the_sandbox_refuses_options_it_cannot_honour() {
         .args(["sandbox", "--latency-ms", "-1"])
         .run()
         .code(2);
+    // Far too many keys to allocate: refused before anything is allocated.
+    let out = env
+        .cli()
+        .args(["sandbox", "--seed-keys", "100000000000"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: invalid value '100000000000' for '--seed-keys <N>': give a number of keys from 0 to 1000000"
+        ),
+        "{}",
+        out.stderr
+    );
     env.cli()
         .args(["sandbox", "--listen", "localhost"])
         .run()
