@@ -50,7 +50,13 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Seconds to wait for each answer [default: the profile's, else 30]
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        value_parser = parse_timeout,
+        allow_negative_numbers = true
+    )]
     pub timeout: Option<f64>,
 }
 
@@ -252,10 +258,16 @@ fn parse_role(text: &str) -> Result<Role, String> {
         .map_err(|e: crate::api::role::UnknownRole| e.to_string())
 }
 
+/// Zero would mean "wait forever" to some and "fail at once" to others: neither is offered.
+/// Negative numbers reach this function (`allow_negative_numbers`) to get its sentence rather
+/// than clap's "unexpected argument".
 fn parse_timeout(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
-        _ => Err("give a number of seconds between 0 and 3600".to_owned()),
+        Ok(seconds) if seconds > 3600.0 => Err("the longest timeout is 3600 seconds".to_owned()),
+        _ => Err(
+            "give a number of seconds greater than 0 (such as 30 or 0.5), at most 3600".to_owned(),
+        ),
     }
 }
 

@@ -49,6 +49,32 @@ fn wrong_use_exits_2() {
         assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
     }
 
+    // Zero and negative timeouts get the same plain sentence (a negative one used to be taken
+    // for an unknown option).
+    for timeout in ["0", "-1", "-0.5"] {
+        let out = env
+            .cli()
+            .base_url(&url)
+            .vendor()
+            .args(["--timeout", timeout, "list"])
+            .run()
+            .code(2);
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: invalid value '{timeout}' for '--timeout <SECONDS>': give a number of seconds greater than 0 (such as 30 or 0.5), at most 3600\n"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = env.cli().args(["--timeout", "7200", "list"]).run().code(2);
+    assert!(
+        out.stderr
+            .contains("'--timeout <SECONDS>': the longest timeout is 3600 seconds"),
+        "{}",
+        out.stderr
+    );
+
     let insecure = env
         .cli()
         .base_url("http://keys.example.com/core/v2/rest")
