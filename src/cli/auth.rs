@@ -12,7 +12,8 @@ use super::session::{
 };
 use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
 use crate::credentials::{
-    KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
+    KeyringStore, ResolveError, SecretSlot, SecretStore, Settings, SettingsFile, StoreError,
+    delete_secrets, is_sandbox, resolve,
 };
 
 /// Checks the credentials and says which method, against which base URL, and what they may do.
@@ -44,13 +45,20 @@ pub fn test(session: &Session) -> Result<(), Failure> {
 /// secret is kept, and the secret masked.
 pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
     let (file, loaded) = load_settings(global)?;
-    let resolved = resolve(
+    let resolved = match resolve(
         |name| std::env::var(name).ok(),
         &loaded.settings,
         global.profile.as_deref(),
         &KeyringStore,
-    )
-    .map_err(|e| resolve_failure(&e))?;
+    ) {
+        Ok(resolved) => resolved,
+        // The profile is still worth showing when its secret cannot be had (logged out, or no
+        // keychain on this machine): that is when people look.
+        Err(error @ (ResolveError::NoSecret { .. } | ResolveError::Store(_))) => {
+            return show_without_secret(global, &file, &loaded.settings, &error);
+        }
+        Err(error) => return Err(resolve_failure(&error)),
+    };
     let on_sandbox = resolved.profile_name.as_deref().is_some_and(is_sandbox);
     if on_sandbox {
         warn_ignored_for_sandbox(global);
@@ -78,6 +86,51 @@ pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
     ]);
     let text = lines.join("\n") + "\n";
     output::print(&text)
+}
+
+/// `auth show` for a profile whose secret is not stored or cannot be read: everything else, and
+/// why there is no secret.
+fn show_without_secret(
+    global: &GlobalArgs,
+    file: &SettingsFile,
+    settings: &Settings,
+    error: &ResolveError,
+) -> Result<(), Failure> {
+    let stored = global
+        .profile
+        .as_deref()
+        .or_else(|| settings.default_profile_name())
+        .and_then(|name| settings.stored_name(name));
+    let (Some(name), Some(profile)) = (stored, stored.and_then(|name| settings.profile(name)))
+    else {
+        return Err(resolve_failure(error));
+    };
+    let mut lines = vec![
+        format!("profile:  {name}"),
+        format!("method:   {}", profile.method),
+    ];
+    if profile.method == AuthMethod::VendorLogin {
+        let username = profile.username.as_deref().filter(|u| !u.trim().is_empty());
+        lines.push(format!("username: {}", username.unwrap_or("(none)")));
+    }
+    let secret = match error {
+        ResolveError::Store(StoreError::Unavailable(why)) => {
+            format!("not available: no keychain is reachable ({why})")
+        }
+        ResolveError::Store(error) => format!("not available: {error}"),
+        _ => {
+            format!("not stored (log in with `netlicensing-keys --profile \"{name}\" auth login`)")
+        }
+    };
+    lines.extend([
+        format!(
+            "base URL: {}",
+            global.base_url.as_deref().unwrap_or(&profile.base_url)
+        ),
+        format!("secret:   {secret}"),
+        format!("settings: {}", file.path().display()),
+    ]);
+    output::print(&(lines.join("\n") + "\n"))
 }
 
 /// Stores credentials for the profile: the secret in the keychain, the rest in the settings file.

@@ -173,6 +173,60 @@ fn auth_show_masks_the_secret_and_says_where_it_comes_from() {
 }
 
 #[test]
+fn auth_show_without_a_secret_still_shows_the_profile() {
+    let env = TestEnv::new();
+    let settings = env.settings_file();
+    // No keychain can be reached in these tests.
+    env.cli()
+        .args([
+            "profile",
+            "add",
+            "work",
+            "--url",
+            "https://work.example/core/v2/rest",
+        ])
+        .run()
+        .ok();
+    let out = env
+        .cli()
+        .args(["--profile", "work", "auth", "show"])
+        .run()
+        .ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "profile:  work",
+            "method:   API key",
+            "base URL: https://work.example/core/v2/rest"
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[3].starts_with("secret:   not available: no keychain is reachable ("),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(lines[4], format!("settings: {}", settings.display()));
+
+    // A vendor login without its username (a hand-edited file) has nothing to look up.
+    std::fs::write(
+        &settings,
+        "default_profile = \"shop\"\n[profiles.shop]\nbase_url = \"https://shop.example/core/v2/rest\"\nmethod = \"vendor-login\"\n",
+    )
+    .unwrap();
+    let out = env.cli().args(["auth", "show"]).run().ok();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "profile:  shop\nmethod:   vendor login\nusername: (none)\nbase URL: https://shop.example/core/v2/rest\nsecret:   not stored (log in with `netlicensing-keys --profile \"shop\" auth login`)\nsettings: {}\n",
+            settings.display()
+        )
+    );
+}
+
+#[test]
 fn login_without_a_keychain_checks_then_stores_nothing() {
     let sandbox = sandbox();
     let env = TestEnv::new();
