@@ -272,7 +272,7 @@ fn read_private_key(path: &Path) -> Result<Secret, Failure> {
     })?;
     private_key_body(&text).map_err(|reason| {
         Failure::Usage(format!(
-            "{} is not a usable private key: {reason}",
+            "The private key file {} cannot be used: {reason}.",
             path.display()
         ))
     })
