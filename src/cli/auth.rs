@@ -137,6 +137,7 @@ fn show_without_secret(
 /// The credentials are checked first; ones the server refuses are not stored.
 pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     let (file, mut loaded) = load_settings(global)?;
+    refuse_missing_default(global, &loaded.settings)?;
     let name = global
         .profile
         .clone()
@@ -155,19 +156,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     };
     let existing = loaded.settings.profile(&name).cloned();
     let mut profile = existing.clone().unwrap_or_default();
-    // A username only belongs to the vendor login, so `--username NAME` alone means it.
-    let vendor_hint = args.password_stdin || args.username.is_some();
-    profile.method = match (args.method, vendor_hint, args.api_key_stdin) {
-        (Some(LoginMethod::Basic), _, _) | (None, true, false) => AuthMethod::VendorLogin,
-        (Some(LoginMethod::Apikey), _, _) | (None, _, true) => AuthMethod::ApiKey,
-        (None, false, false) => profile.method,
-    };
-    if args.username.is_some() && profile.method == AuthMethod::ApiKey {
-        return Err(Failure::Usage(
-            "--username is for the vendor login (--method basic); an API key needs none."
-                .to_owned(),
-        ));
-    }
+    profile.method = login_method(args, profile.method)?;
     if let Some(url) = &global.base_url {
         profile.base_url.clone_from(url);
     } else if profile.base_url.trim().is_empty() {
@@ -244,6 +233,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
 /// Removes the profile's stored secrets from the keychain. The profile itself stays.
 pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
     let (_, loaded) = load_settings(global)?;
+    refuse_missing_default(global, &loaded.settings)?;
     let name = global
         .profile
         .clone()
@@ -265,6 +255,35 @@ pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
         KeyringStore.location()
     );
     Ok(())
+}
+
+/// The method a login is for: --method, else what the other options imply, else the profile's.
+fn login_method(args: &LoginArgs, current: AuthMethod) -> Result<AuthMethod, Failure> {
+    // A username only belongs to the vendor login, so `--username NAME` alone means it.
+    let vendor_hint = args.password_stdin || args.username.is_some();
+    let method = match (args.method, vendor_hint, args.api_key_stdin) {
+        (Some(LoginMethod::Basic), _, _) | (None, true, false) => AuthMethod::VendorLogin,
+        (Some(LoginMethod::Apikey), _, _) | (None, _, true) => AuthMethod::ApiKey,
+        (None, false, false) => current,
+    };
+    if args.username.is_some() && method == AuthMethod::ApiKey {
+        return Err(Failure::Usage(
+            "--username is for the vendor login (--method basic); an API key needs none."
+                .to_owned(),
+        ));
+    }
+    Ok(method)
+}
+
+/// Without --profile, a default profile that the file names but does not hold stops the
+/// command: logging in or out of another profile instead would surprise.
+fn refuse_missing_default(global: &GlobalArgs, settings: &Settings) -> Result<(), Failure> {
+    match (&global.profile, settings.missing_default()) {
+        (None, Some(missing)) => Err(resolve_failure(&ResolveError::MissingDefault(
+            missing.to_owned(),
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// A secret from standard input (one line, or everything piped), or typed at a prompt without

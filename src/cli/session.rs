@@ -106,9 +106,9 @@ pub fn resolve_failure(error: &ResolveError) -> Failure {
         ResolveError::NoCredentials | ResolveError::NoSecret { .. } => {
             Failure::Authentication(error.to_string())
         }
-        ResolveError::UnknownProfile(_) | ResolveError::IncompleteEnvironment(_) => {
-            Failure::Usage(error.to_string())
-        }
+        ResolveError::UnknownProfile(_)
+        | ResolveError::MissingDefault(_)
+        | ResolveError::IncompleteEnvironment(_) => Failure::Usage(error.to_string()),
         ResolveError::Store(error) => keychain_failure(error),
     }
 }

@@ -53,6 +53,12 @@ pub enum ResolveError {
     #[error("There is no profile named '{0}'.")]
     UnknownProfile(String),
 
+    /// The settings file's `default_profile` names a profile it does not hold.
+    #[error(
+        "The settings file names '{0}' as the default profile, but there is no profile of that name. Choose one with `netlicensing-keys profile use NAME` (`profile list` shows them), or give --profile NAME."
+    )]
+    MissingDefault(String),
+
     #[error(
         "No {} is saved for profile '{profile}'. Log in again with `netlicensing-keys auth login --profile \"{profile}\"`.",
         secret_name(*method)
@@ -120,6 +126,9 @@ pub fn resolve(
     profile_name: Option<&str>,
     store: &dyn SecretStore,
 ) -> Result<Resolved, ResolveError> {
+    if let (None, Some(missing)) = (profile_name, settings.missing_default()) {
+        return Err(ResolveError::MissingDefault(missing.to_owned()));
+    }
     let chosen = profile_name.or_else(|| settings.default_profile_name());
     if chosen.is_some_and(is_sandbox) {
         return Ok(Resolved {
