@@ -45,7 +45,7 @@ pub enum ApiError {
     UnexpectedStatus { status: u16, server: Option<String> },
 
     #[error(
-        "The server answered HTTP {status} with {what}, not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
+        "The server answered HTTP {status} with {what}: not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
     )]
     Unreadable { status: u16, what: String },
 
@@ -114,6 +114,20 @@ impl ApiError {
             | ApiError::InvalidKey(_)
             | ApiError::Config(_) => ErrorKind::Usage,
             ApiError::Quota { .. } | ApiError::InvalidInput { .. } => ErrorKind::Other,
+        }
+    }
+
+    /// Whether a call that changes something (creating a key) may have been carried out although
+    /// it failed, so that the user should look (`list`, a refresh) before trying again: the
+    /// server answered 2xx with a body that could not be read, or the connection broke off or
+    /// timed out once the request could have reached the server. Failures before anything was
+    /// sent (a name that does not resolve, a refused connection, TLS, bad settings) and every
+    /// answer the server gave in words are certain: nothing was done.
+    pub fn outcome_uncertain(&self) -> bool {
+        match self {
+            ApiError::Unreadable { status, .. } => (200..300).contains(status),
+            ApiError::Network { .. } | ApiError::Timeout { .. } => true,
+            _ => false,
         }
     }
 
@@ -239,6 +253,48 @@ mod tests {
         assert!(error.to_string().contains("HTTP 502"));
         assert!(error.to_string().contains("HTML page"));
         assert_eq!(error.kind(), ErrorKind::Server);
+    }
+
+    #[test]
+    fn an_unreadable_answer_is_said_once() {
+        let error = ApiError::unreadable(200, &ParseError::Json("it ends too early".into()));
+        assert_eq!(
+            error.to_string(),
+            "The server answered HTTP 200 with broken or unexpected JSON (it ends too early): not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way."
+        );
+    }
+
+    #[test]
+    fn only_a_lost_or_unreadable_success_leaves_the_outcome_uncertain() {
+        let host = || "go.netlicensing.io".to_owned();
+        let uncertain = [
+            ApiError::unreadable(201, &ParseError::Empty),
+            ApiError::Network {
+                host: host(),
+                detail: "connection closed before message completed".into(),
+            },
+            ApiError::Timeout {
+                host: host(),
+                after: Duration::from_secs(30),
+            },
+        ];
+        for error in uncertain {
+            assert!(error.outcome_uncertain(), "{error:?}");
+        }
+        let certain = [
+            ApiError::unreadable(502, &ParseError::Html),
+            ApiError::Server {
+                status: 500,
+                server: None,
+            },
+            ApiError::ConnectionRefused { host: host() },
+            ApiError::Dns { host: host() },
+            ApiError::InvalidInput { server: None },
+            ApiError::BadCredentials { server: None },
+        ];
+        for error in certain {
+            assert!(!error.outcome_uncertain(), "{error:?}");
+        }
     }
 
     #[test]

@@ -50,7 +50,13 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Seconds to wait for each answer [default: the profile's, else 30]
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_timeout)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        value_parser = parse_timeout,
+        allow_negative_numbers = true
+    )]
     pub timeout: Option<f64>,
 }
 
@@ -236,8 +242,8 @@ pub struct SandboxArgs {
     /// Keep the sandbox's state in this file across restarts
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Add this many generated API keys
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    /// Add this many generated API keys (at most 1000000)
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = parse_seed_keys)]
     pub seed_keys: usize,
     /// Delay every answer by this many milliseconds
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -252,10 +258,25 @@ fn parse_role(text: &str) -> Result<Role, String> {
         .map_err(|e: crate::api::role::UnknownRole| e.to_string())
 }
 
+/// Zero would mean "wait forever" to some and "fail at once" to others: neither is offered.
+/// Negative numbers reach this function (`allow_negative_numbers`) to get its sentence rather
+/// than clap's "unexpected argument".
 fn parse_timeout(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(seconds),
-        _ => Err("give a number of seconds between 0 and 3600".to_owned()),
+        Ok(seconds) if seconds > 3600.0 => Err("the longest timeout is 3600 seconds".to_owned()),
+        _ => Err(
+            "give a number of seconds greater than 0 (such as 30 or 0.5), at most 3600".to_owned(),
+        ),
+    }
+}
+
+/// A huge count would abort the program when the keys are allocated.
+fn parse_seed_keys(text: &str) -> Result<usize, String> {
+    let max = crate::sandbox::MAX_SEED_KEYS;
+    match text.trim().parse::<u64>() {
+        Ok(count) if count <= max as u64 => usize::try_from(count).map_err(|e| e.to_string()),
+        _ => Err(format!("give a number of keys from 0 to {max}")),
     }
 }
 

@@ -7,10 +7,13 @@ use zeroize::Zeroizing;
 use super::args::{GlobalArgs, LoginArgs, LoginMethod};
 use super::failure::Failure;
 use super::output;
-use super::session::{Session, keychain_failure, load_settings, resolve_failure};
+use super::session::{
+    Session, keychain_failure, load_settings, resolve_failure, warn_ignored_for_sandbox,
+};
 use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
 use crate::credentials::{
-    KeyringStore, SecretSlot, SecretStore, delete_secrets, is_sandbox, resolve,
+    KeyringStore, ResolveError, SecretSlot, SecretStore, Settings, SettingsFile, StoreError,
+    delete_secrets, is_sandbox, resolve,
 };
 
 /// Checks the credentials and says which method, against which base URL, and what they may do.
@@ -42,17 +45,27 @@ pub fn test(session: &Session) -> Result<(), Failure> {
 /// secret is kept, and the secret masked.
 pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
     let (file, loaded) = load_settings(global)?;
-    let resolved = resolve(
+    let resolved = match resolve(
         |name| std::env::var(name).ok(),
         &loaded.settings,
         global.profile.as_deref(),
         &KeyringStore,
-    )
-    .map_err(|e| resolve_failure(&e))?;
+    ) {
+        Ok(resolved) => resolved,
+        // The profile is still worth showing when its secret cannot be had (logged out, or no
+        // keychain on this machine): that is when people look.
+        Err(error @ (ResolveError::NoSecret { .. } | ResolveError::Store(_))) => {
+            return show_without_secret(global, &file, &loaded.settings, &error);
+        }
+        Err(error) => return Err(resolve_failure(&error)),
+    };
     let on_sandbox = resolved.profile_name.as_deref().is_some_and(is_sandbox);
+    if on_sandbox {
+        warn_ignored_for_sandbox(global);
+    }
     let base_url = match (&global.base_url, on_sandbox) {
-        (Some(url), _) => url.clone(),
-        (None, true) => "the embedded sandbox (started on demand)".to_owned(),
+        (_, true) => "the embedded sandbox (started on demand)".to_owned(),
+        (Some(url), false) => url.clone(),
         (None, false) => resolved.profile.base_url.clone(),
     };
     let mut lines = vec![
@@ -75,10 +88,56 @@ pub fn show(global: &GlobalArgs) -> Result<(), Failure> {
     output::print(&text)
 }
 
+/// `auth show` for a profile whose secret is not stored or cannot be read: everything else, and
+/// why there is no secret.
+fn show_without_secret(
+    global: &GlobalArgs,
+    file: &SettingsFile,
+    settings: &Settings,
+    error: &ResolveError,
+) -> Result<(), Failure> {
+    let stored = global
+        .profile
+        .as_deref()
+        .or_else(|| settings.default_profile_name())
+        .and_then(|name| settings.stored_name(name));
+    let (Some(name), Some(profile)) = (stored, stored.and_then(|name| settings.profile(name)))
+    else {
+        return Err(resolve_failure(error));
+    };
+    let mut lines = vec![
+        format!("profile:  {name}"),
+        format!("method:   {}", profile.method),
+    ];
+    if profile.method == AuthMethod::VendorLogin {
+        let username = profile.username.as_deref().filter(|u| !u.trim().is_empty());
+        lines.push(format!("username: {}", username.unwrap_or("(none)")));
+    }
+    let secret = match error {
+        ResolveError::Store(StoreError::Unavailable(why)) => {
+            format!("not available: no keychain is reachable ({why})")
+        }
+        ResolveError::Store(error) => format!("not available: {error}"),
+        _ => {
+            format!("not stored (log in with `netlicensing-keys --profile \"{name}\" auth login`)")
+        }
+    };
+    lines.extend([
+        format!(
+            "base URL: {}",
+            global.base_url.as_deref().unwrap_or(&profile.base_url)
+        ),
+        format!("secret:   {secret}"),
+        format!("settings: {}", file.path().display()),
+    ]);
+    output::print(&(lines.join("\n") + "\n"))
+}
+
 /// Stores credentials for the profile: the secret in the keychain, the rest in the settings file.
 /// The credentials are checked first; ones the server refuses are not stored.
 pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     let (file, mut loaded) = load_settings(global)?;
+    refuse_missing_default(global, &loaded.settings)?;
     let name = global
         .profile
         .clone()
@@ -97,11 +156,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     };
     let existing = loaded.settings.profile(&name).cloned();
     let mut profile = existing.clone().unwrap_or_default();
-    profile.method = match (args.method, args.password_stdin, args.api_key_stdin) {
-        (Some(LoginMethod::Basic), _, _) | (None, true, _) => AuthMethod::VendorLogin,
-        (Some(LoginMethod::Apikey), _, _) | (None, _, true) => AuthMethod::ApiKey,
-        (None, false, false) => profile.method,
-    };
+    profile.method = login_method(args, profile.method)?;
     if let Some(url) = &global.base_url {
         profile.base_url.clone_from(url);
     } else if profile.base_url.trim().is_empty() {
@@ -178,6 +233,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
 /// Removes the profile's stored secrets from the keychain. The profile itself stays.
 pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
     let (_, loaded) = load_settings(global)?;
+    refuse_missing_default(global, &loaded.settings)?;
     let name = global
         .profile
         .clone()
@@ -199,6 +255,35 @@ pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
         KeyringStore.location()
     );
     Ok(())
+}
+
+/// The method a login is for: --method, else what the other options imply, else the profile's.
+fn login_method(args: &LoginArgs, current: AuthMethod) -> Result<AuthMethod, Failure> {
+    // A username only belongs to the vendor login, so `--username NAME` alone means it.
+    let vendor_hint = args.password_stdin || args.username.is_some();
+    let method = match (args.method, vendor_hint, args.api_key_stdin) {
+        (Some(LoginMethod::Basic), _, _) | (None, true, false) => AuthMethod::VendorLogin,
+        (Some(LoginMethod::Apikey), _, _) | (None, _, true) => AuthMethod::ApiKey,
+        (None, false, false) => current,
+    };
+    if args.username.is_some() && method == AuthMethod::ApiKey {
+        return Err(Failure::Usage(
+            "--username is for the vendor login (--method basic); an API key needs none."
+                .to_owned(),
+        ));
+    }
+    Ok(method)
+}
+
+/// Without --profile, a default profile that the file names but does not hold stops the
+/// command: logging in or out of another profile instead would surprise.
+fn refuse_missing_default(global: &GlobalArgs, settings: &Settings) -> Result<(), Failure> {
+    match (&global.profile, settings.missing_default()) {
+        (None, Some(missing)) => Err(resolve_failure(&ResolveError::MissingDefault(
+            missing.to_owned(),
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// A secret from standard input (one line, or everything piped), or typed at a prompt without

@@ -9,6 +9,10 @@ use crate::api::{ApiError, ErrorKind};
 pub enum Failure {
     #[error("{0}")]
     Api(#[from] ApiError),
+    /// A call that changes something failed in a way that may have done it anyway
+    /// ([`ApiError::outcome_uncertain`]); `advice` says how to find out. Exit code as for `error`.
+    #[error("{error} {advice}")]
+    Uncertain { error: ApiError, advice: String },
     /// The command was used wrongly (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -43,7 +47,7 @@ impl Failure {
 
     pub fn code(&self) -> u8 {
         match self {
-            Failure::Api(error) => match error.kind() {
+            Failure::Api(error) | Failure::Uncertain { error, .. } => match error.kind() {
                 ErrorKind::Authentication => code::AUTHENTICATION,
                 ErrorKind::Permission => code::PERMISSION,
                 ErrorKind::NotFound => code::NOT_FOUND,

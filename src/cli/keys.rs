@@ -74,13 +74,30 @@ pub fn create(session: &Session, args: &CreateArgs) -> Result<(), Failure> {
             .map(read_private_key)
             .transpose()?,
     };
-    let key = session.client.create_api_key(&new_key)?;
+    let key = session.client.create_api_key(&new_key).map_err(|error| {
+        create_failure(
+            error,
+            "The server may have created the key anyway: check with `netlicensing-keys list` before trying again.",
+        )
+    })?;
     print_new_key(&key, args.format).map_err(|error| {
         Failure::Other(format!(
             "The new key {} was created, but it could not be written to standard output ({error}). Revoke it if it cannot be used.",
             key.masked()
         ))
     })
+}
+
+/// A failed create; when the key may exist all the same, the sentence says how to find out.
+fn create_failure(error: ApiError, advice: &str) -> Failure {
+    if error.outcome_uncertain() {
+        Failure::Uncertain {
+            error,
+            advice: advice.to_owned(),
+        }
+    } else {
+        error.into()
+    }
 }
 
 /// The new key in full on standard output. Unlike a list, a key that cannot be written is a
@@ -176,7 +193,12 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
         private_key,
     };
     // If this fails, nothing has been revoked.
-    let created = session.client.create_api_key(&new_key)?;
+    let created = session.client.create_api_key(&new_key).map_err(|error| {
+        create_failure(
+            error,
+            "The server may have created the new key anyway: check with `netlicensing-keys list`. The old key was not revoked.",
+        )
+    })?;
     // Nor if the new key cannot be handed over: the old one is then the only one usable.
     print_new_key(&created, args.format).map_err(|error| {
         Failure::Other(format!(
@@ -250,7 +272,7 @@ fn read_private_key(path: &Path) -> Result<Secret, Failure> {
     })?;
     private_key_body(&text).map_err(|reason| {
         Failure::Usage(format!(
-            "{} is not a usable private key: {reason}",
+            "The private key file {} cannot be used: {reason}.",
             path.display()
         ))
     })

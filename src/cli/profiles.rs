@@ -1,11 +1,14 @@
 //! `profile list|add|remove|use|rename`.
 
+use std::fmt::Write as _;
+
 use super::args::{GlobalArgs, ProfileAddArgs, ProfileCommand};
 use super::failure::Failure;
 use super::output;
 use super::session::load_settings;
 use crate::credentials::{
-    KeyringStore, NetworkSettings, Profile, SANDBOX_PROFILE, StoreError, delete_secrets,
+    KeyringStore, NetworkSettings, Profile, ResolveError, SANDBOX_PROFILE, Settings, StoreError,
+    delete_secrets, is_sandbox,
 };
 
 pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure> {
@@ -14,41 +17,26 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
     let usage = |e: crate::credentials::ProfileError| Failure::Usage(e.to_string());
     match command {
         ProfileCommand::List => {
-            let default = settings.default_profile_name().map(str::to_owned);
-            let mark = |name: &str| {
-                if default.as_deref() == Some(name) {
-                    "*"
-                } else {
-                    " "
-                }
-            };
-            let mut lines: Vec<String> = settings
-                .profile_names()
-                .map(|name| {
-                    let profile = settings.profile(name).cloned().unwrap_or_default();
-                    format!(
-                        "{} {name}  {}  {}",
-                        mark(name),
-                        profile.method,
-                        profile.base_url
-                    )
-                })
-                .collect();
-            lines.push(format!(
-                "{} {SANDBOX_PROFILE}  built in: the embedded sandbox with the demo account",
-                mark(SANDBOX_PROFILE)
-            ));
-            let text = lines.join("\n") + "\n";
-            return output::print(&text);
+            if let Some(missing) = settings.missing_default() {
+                let sentence = ResolveError::MissingDefault(missing.to_owned()).to_string();
+                eprintln!("warning: {sentence}");
+            }
+            return output::print(&profile_table(settings));
         }
         ProfileCommand::Add(args) => {
-            settings
-                .add_profile(&args.name, new_profile(global, args))
-                .map_err(usage)?;
+            let (profile, url_from) = new_profile(global, args);
+            let url = profile.base_url.clone();
+            settings.add_profile(&args.name, profile).map_err(usage)?;
             eprintln!(
-                "Added profile '{}'. Store its credentials with `netlicensing-keys --profile \"{}\" auth login`.",
+                "Added profile '{}' with the base URL {url}{url_from}. Store its credentials with `netlicensing-keys --profile \"{}\" auth login`.",
                 args.name, args.name
             );
+        }
+        ProfileCommand::Remove { name } if is_sandbox(name) => {
+            return Err(read_only("removed"));
+        }
+        ProfileCommand::Rename { from, .. } if is_sandbox(from) => {
+            return Err(read_only("renamed"));
         }
         ProfileCommand::Remove { name } => {
             let stored = settings
@@ -104,12 +92,77 @@ fn without_keychain(outcome: Result<(), StoreError>, profile: &str) -> Result<bo
     }
 }
 
-fn new_profile(global: &GlobalArgs, args: &ProfileAddArgs) -> Profile {
+fn read_only(what: &str) -> Failure {
+    Failure::Usage(format!(
+        "The {SANDBOX_PROFILE} profile is built in and read-only: it cannot be {what}."
+    ))
+}
+
+/// The profiles, one a line, in aligned columns: default mark, name, method, base URL.
+fn profile_table(settings: &Settings) -> String {
+    let default = settings.default_profile_name();
+    let mut rows: Vec<[String; 3]> = settings
+        .profile_names()
+        .map(|name| {
+            let profile = settings.profile(name).cloned().unwrap_or_default();
+            [
+                name.to_owned(),
+                profile.method.to_string(),
+                profile.base_url,
+            ]
+        })
+        .collect();
+    rows.push([
+        SANDBOX_PROFILE.to_owned(),
+        "built in".to_owned(),
+        "the embedded sandbox with the demo account".to_owned(),
+    ]);
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (name_width, method_width) = (width(0), width(1));
+    let pad = |text: &str, width: usize| {
+        let fill = width.saturating_sub(text.chars().count());
+        format!("{text}{}", " ".repeat(fill))
+    };
+    let mut text = String::new();
+    for [name, method, url] in &rows {
+        let mark = if default == Some(name.as_str()) {
+            '*'
+        } else {
+            ' '
+        };
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            text,
+            "{mark} {}  {}  {url}",
+            pad(name, name_width),
+            pad(method, method_width)
+        );
+    }
+    text
+}
+
+/// The new profile, and where its base URL came from (for the sentence that names it).
+fn new_profile(global: &GlobalArgs, args: &ProfileAddArgs) -> (Profile, &'static str) {
     let defaults = NetworkSettings::default();
     let mut profile = Profile::default();
-    if let Some(url) = args.url.as_ref().or(global.base_url.as_ref()) {
+    let url_from = if let Some(url) = &args.url {
         profile.base_url.clone_from(url);
-    }
+        ""
+    } else if let Some(url) = &global.base_url {
+        profile.base_url.clone_from(url);
+        if std::env::var("NETLICENSING_BASE_URL").ok().as_ref() == Some(url) {
+            " (from NETLICENSING_BASE_URL; give --url to choose another)"
+        } else {
+            " (from --base-url)"
+        }
+    } else {
+        " (the live service; give --url to choose another)"
+    };
     profile.network = NetworkSettings {
         connect_timeout_secs: args
             .connect_timeout
@@ -120,5 +173,5 @@ fn new_profile(global: &GlobalArgs, args: &ProfileAddArgs) -> Profile {
         https_proxy: args.https_proxy.clone(),
         extra_ca_file: args.ca_file.clone(),
     };
-    profile
+    (profile, url_from)
 }

@@ -8,7 +8,7 @@ use super::failure::Failure;
 use crate::api::{Client, ClientConfig};
 use crate::credentials::{
     CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, StoreError,
-    is_sandbox, resolve,
+    ignored_by_sandbox, is_sandbox, resolve,
 };
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::sandbox_data::sandbox_data_file;
@@ -40,14 +40,15 @@ impl Session {
     fn from_resolved(global: &GlobalArgs, resolved: Resolved) -> Result<Session, Failure> {
         let mut config: ClientConfig = resolved.profile.client_config();
         let mut sandbox = None;
-        if let Some(url) = &global.base_url {
-            config.base_url.clone_from(url);
-        } else if resolved.profile_name.as_deref().is_some_and(is_sandbox) {
-            // Also with credentials from the environment: the Sandbox profile's server is the
-            // embedded one, never its placeholder address.
+        if resolved.profile_name.as_deref().is_some_and(is_sandbox) {
+            // The Sandbox profile's server is always the embedded one: demo/demo must not go to
+            // another server, whatever the base URL says.
+            warn_ignored_for_sandbox(global);
             let running = start_embedded_sandbox()?;
             config.base_url = running.base_url();
             sandbox = Some(running);
+        } else if let Some(url) = &global.base_url {
+            config.base_url.clone_from(url);
         }
         if let Some(seconds) = global.timeout {
             config.request_timeout = Duration::from_secs_f64(seconds);
@@ -60,6 +61,22 @@ impl Session {
             known_role: resolved.profile.api_key_role,
             _sandbox: sandbox,
         })
+    }
+}
+
+/// One warning line when the Sandbox profile is used while a base URL or credentials are set
+/// (the README's session exports them): the Sandbox ignores them all.
+pub fn warn_ignored_for_sandbox(global: &GlobalArgs) {
+    let mut ignored = Vec::new();
+    if global.base_url.is_some() {
+        ignored.push("the base URL (--base-url or NETLICENSING_BASE_URL)");
+    }
+    ignored.extend(ignored_by_sandbox(|name| std::env::var(name).ok()));
+    if !ignored.is_empty() {
+        eprintln!(
+            "warning: the Sandbox profile always uses the built-in sandbox and its demo account, so it ignores {}. Choose another profile with --profile to use them.",
+            ignored.join(", ")
+        );
     }
 }
 
@@ -89,9 +106,9 @@ pub fn resolve_failure(error: &ResolveError) -> Failure {
         ResolveError::NoCredentials | ResolveError::NoSecret { .. } => {
             Failure::Authentication(error.to_string())
         }
-        ResolveError::UnknownProfile(_) | ResolveError::IncompleteEnvironment(_) => {
-            Failure::Usage(error.to_string())
-        }
+        ResolveError::UnknownProfile(_)
+        | ResolveError::MissingDefault(_)
+        | ResolveError::IncompleteEnvironment(_) => Failure::Usage(error.to_string()),
         ResolveError::Store(error) => keychain_failure(error),
     }
 }

@@ -13,7 +13,9 @@ pub mod store;
 
 pub use keyring_store::KeyringStore;
 pub use profile::{NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
-pub use resolve::{CredentialSource, ResolveError, Resolved, credentials_from_env, resolve};
+pub use resolve::{
+    CredentialSource, ResolveError, Resolved, credentials_from_env, ignored_by_sandbox, resolve,
+};
 pub use settings::{ProfileError, Settings};
 pub use settings_file::{Loaded, SettingsError, SettingsFile};
 pub use store::{

@@ -53,6 +53,12 @@ pub enum ResolveError {
     #[error("There is no profile named '{0}'.")]
     UnknownProfile(String),
 
+    /// The settings file's `default_profile` names a profile it does not hold.
+    #[error(
+        "The settings file names '{0}' as the default profile, but there is no profile of that name. Choose one with `netlicensing-keys profile use NAME` (`profile list` shows them), or give --profile NAME."
+    )]
+    MissingDefault(String),
+
     #[error(
         "No {} is saved for profile '{profile}'. Log in again with `netlicensing-keys auth login --profile \"{profile}\"`.",
         secret_name(*method)
@@ -95,19 +101,43 @@ pub fn credentials_from_env(
     }
 }
 
+/// The credential variables that are set (not blank) in the environment: the Sandbox profile
+/// ignores them ([`resolve`]), and says so.
+pub fn ignored_by_sandbox(get_env: impl Fn(&str) -> Option<String>) -> Vec<&'static str> {
+    [API_KEY_ENV, USERNAME_ENV, PASSWORD_ENV]
+        .into_iter()
+        .filter(|name| get_env(name).is_some_and(|value| !value.trim().is_empty()))
+        .collect()
+}
+
 /// The credentials a command uses.
 ///
+/// 0. The Sandbox profile (named, or the default one) always gives demo/demo for the built-in
+///    sandbox, without touching the store: credentials from the environment are ignored, so that
+///    they never go to the sandbox, nor demo/demo anywhere else ([`ignored_by_sandbox`] tells
+///    which variables were set, for a warning).
 /// 1. The environment ([`credentials_from_env`]). The profile (named, else the default one, else
 ///    built-in defaults) then only supplies the base URL and network settings.
-/// 2. The named profile, or else the default one: the Sandbox gives demo/demo without touching
-///    the store; a vendor login takes its username from the profile and its password from the
-///    store; an API key comes from the store.
+/// 2. The named profile, or else the default one: a vendor login takes its username from the
+///    profile and its password from the store; an API key comes from the store.
 pub fn resolve(
     get_env: impl Fn(&str) -> Option<String>,
     settings: &Settings,
     profile_name: Option<&str>,
     store: &dyn SecretStore,
 ) -> Result<Resolved, ResolveError> {
+    if let (None, Some(missing)) = (profile_name, settings.missing_default()) {
+        return Err(ResolveError::MissingDefault(missing.to_owned()));
+    }
+    let chosen = profile_name.or_else(|| settings.default_profile_name());
+    if chosen.is_some_and(is_sandbox) {
+        return Ok(Resolved {
+            credentials: Credentials::vendor_login(SANDBOX_USERNAME, SANDBOX_PASSWORD),
+            source: CredentialSource::Sandbox,
+            profile_name: Some(SANDBOX_PROFILE.to_owned()),
+            profile: Profile::sandbox(),
+        });
+    }
     if let Some(credentials) = credentials_from_env(get_env)? {
         let (profile_name, profile) = match profile_name.or_else(|| settings.default_profile_name())
         {
@@ -129,14 +159,6 @@ pub fn resolve(
         .or_else(|| settings.default_profile_name())
         .ok_or(ResolveError::NoCredentials)?;
     let (name, profile) = find_profile(settings, name)?;
-    if is_sandbox(&name) {
-        return Ok(Resolved {
-            credentials: Credentials::vendor_login(SANDBOX_USERNAME, SANDBOX_PASSWORD),
-            source: CredentialSource::Sandbox,
-            profile_name: Some(name),
-            profile,
-        });
-    }
 
     let no_secret = || ResolveError::NoSecret {
         profile: name.clone(),

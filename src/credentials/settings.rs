@@ -98,6 +98,15 @@ impl Settings {
         chosen.or_else(|| self.profile_names().next())
     }
 
+    /// The default profile's name when the file names one that is not there (a hand edit, or a
+    /// profile removed by an older version): [`Self::default_profile_name`] passes over it, but
+    /// a command should say so rather than use another account.
+    pub fn missing_default(&self) -> Option<&str> {
+        self.default_profile
+            .as_deref()
+            .filter(|name| !is_sandbox(name) && self.stored_name(name).is_none())
+    }
+
     /// Adds a profile. The first one becomes the default.
     pub fn add_profile(&mut self, name: &str, profile: Profile) -> Result<(), ProfileError> {
         validate_profile_name(name)?;

@@ -109,6 +109,10 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
+/// The most generated keys a sandbox starts with: more would take gigabytes (or abort on
+/// allocation) for nothing a test or a demo needs.
+pub const MAX_SEED_KEYS: usize = 1_000_000;
+
 impl Sandbox {
     /// Starts a sandbox on its own runtime thread; returns once it accepts connections.
     pub fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
@@ -120,6 +124,15 @@ impl Sandbox {
             return Err(SandboxError::InvalidOption {
                 name: "fail rate",
                 reason: format!("{} is not between 0 and 1", options.fail_rate),
+            });
+        }
+        if options.seed_keys > MAX_SEED_KEYS {
+            return Err(SandboxError::InvalidOption {
+                name: "seed keys",
+                reason: format!(
+                    "{} is more than the {MAX_SEED_KEYS} generated keys it can start with",
+                    options.seed_keys
+                ),
             });
         }
         let requested = options.listen;

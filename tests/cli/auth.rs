@@ -173,6 +173,60 @@ fn auth_show_masks_the_secret_and_says_where_it_comes_from() {
 }
 
 #[test]
+fn auth_show_without_a_secret_still_shows_the_profile() {
+    let env = TestEnv::new();
+    let settings = env.settings_file();
+    // No keychain can be reached in these tests.
+    env.cli()
+        .args([
+            "profile",
+            "add",
+            "work",
+            "--url",
+            "https://work.example/core/v2/rest",
+        ])
+        .run()
+        .ok();
+    let out = env
+        .cli()
+        .args(["--profile", "work", "auth", "show"])
+        .run()
+        .ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "profile:  work",
+            "method:   API key",
+            "base URL: https://work.example/core/v2/rest"
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[3].starts_with("secret:   not available: no keychain is reachable ("),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(lines[4], format!("settings: {}", settings.display()));
+
+    // A vendor login without its username (a hand-edited file) has nothing to look up.
+    std::fs::write(
+        &settings,
+        "default_profile = \"shop\"\n[profiles.shop]\nbase_url = \"https://shop.example/core/v2/rest\"\nmethod = \"vendor-login\"\n",
+    )
+    .unwrap();
+    let out = env.cli().args(["auth", "show"]).run().ok();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "profile:  shop\nmethod:   vendor login\nusername: (none)\nbase URL: https://shop.example/core/v2/rest\nsecret:   not stored (log in with `netlicensing-keys --profile \"shop\" auth login`)\nsettings: {}\n",
+            settings.display()
+        )
+    );
+}
+
+#[test]
 fn login_without_a_keychain_checks_then_stores_nothing() {
     let sandbox = sandbox();
     let env = TestEnv::new();
@@ -221,6 +275,39 @@ fn login_without_a_keychain_checks_then_stores_nothing() {
     );
     assert!(!out.all_output().contains(ADMIN_KEY));
     assert_eq!(env.settings_text(), "");
+}
+
+#[test]
+fn login_with_a_username_means_the_vendor_login() {
+    let sandbox = sandbox();
+    let env = TestEnv::new();
+    // No --method, no --password-stdin: the password is read (here from the pipe, on a terminal
+    // from a prompt) and checked as the vendor login's.
+    let out = env
+        .cli()
+        .base_url(&sandbox.base_url())
+        .args(["auth", "login", "--username", "demo"])
+        .stdin("demo\n")
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .starts_with("Checked: vendor login: full access.\nerror: The secret was not stored."),
+        "{}",
+        out.stderr
+    );
+
+    let out = env
+        .cli()
+        .base_url(&sandbox.base_url())
+        .args(["auth", "login", "--username", "demo", "--api-key-stdin"])
+        .stdin(ADMIN_KEY)
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "--username is for the vendor login (--method basic); an API key needs none."
+    );
 }
 
 #[test]

@@ -49,6 +49,32 @@ fn wrong_use_exits_2() {
         assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
     }
 
+    // Zero and negative timeouts get the same plain sentence (a negative one used to be taken
+    // for an unknown option).
+    for timeout in ["0", "-1", "-0.5"] {
+        let out = env
+            .cli()
+            .base_url(&url)
+            .vendor()
+            .args(["--timeout", timeout, "list"])
+            .run()
+            .code(2);
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: invalid value '{timeout}' for '--timeout <SECONDS>': give a number of seconds greater than 0 (such as 30 or 0.5), at most 3600\n"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = env.cli().args(["--timeout", "7200", "list"]).run().code(2);
+    assert!(
+        out.stderr
+            .contains("'--timeout <SECONDS>': the longest timeout is 3600 seconds"),
+        "{}",
+        out.stderr
+    );
+
     let insecure = env
         .cli()
         .base_url("http://keys.example.com/core/v2/rest")
@@ -459,4 +485,61 @@ fn logs_go_to_standard_error_as_plain_text() {
         .run()
         .ok();
     assert_eq!(quiet.stderr, "", "no log lines unless asked for");
+}
+
+#[test]
+fn a_create_whose_answer_is_lost_says_the_key_may_exist_anyway() {
+    let env = TestEnv::new();
+    let sandbox = sandbox();
+    let before = crate::support::numbers(&env, &sandbox);
+
+    // The sandbox creates the key, then its answer is malformed.
+    sandbox.malform_next(1);
+    let out = env
+        .cli()
+        .base_url(&sandbox.base_url())
+        .vendor()
+        .args(["create", "--role", "licensee"])
+        .run()
+        .code(7);
+    assert_eq!(
+        out.error_line(),
+        "The server answered HTTP 200 with broken or unexpected JSON (it ends too early): not a NetLicensing response. Check the base URL; a proxy or firewall may be in the way. The server may have created the key anyway: check with `netlicensing-keys list` before trying again."
+    );
+    assert_eq!(
+        crate::support::numbers(&env, &sandbox).len(),
+        before.len() + 1
+    );
+
+    // The connection drops once the request is sent.
+    let closing = ScriptedServer::start(vec![Reply::Close]);
+    let out = env
+        .cli()
+        .base_url(&closing.base_url)
+        .vendor()
+        .args(["create", "--role", "licensee"])
+        .run()
+        .code(6);
+    assert!(
+        out.error_line()
+            .ends_with("The server may have created the key anyway: check with `netlicensing-keys list` before trying again."),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(closing.recorded().len(), 1);
+    assert_eq!(closing.recorded()[0].method, "POST");
+
+    // Nothing reached a server that refuses connections: no such advice.
+    let out = env
+        .cli()
+        .base_url(&format!("http://127.0.0.1:{}/core/v2/rest", closed_port()))
+        .vendor()
+        .args(["create", "--role", "licensee"])
+        .run()
+        .code(6);
+    assert!(
+        !out.error_line().contains("may have created"),
+        "{}",
+        out.stderr
+    );
 }

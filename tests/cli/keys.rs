@@ -417,6 +417,25 @@ fn create_refuses_bad_input_and_creates_nothing() {
         .code(2);
     assert!(out.error_line().contains("PKCS#1"), "{}", out.stderr);
 
+    let ed25519 = env.root().join("ed25519.pem");
+    std::fs::write(
+        &ed25519,
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let out = vendor(&env, &sandbox)
+        .args(["create", "--role", "admin", "--private-key-file"])
+        .arg(&ed25519)
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "The private key file {} cannot be used: it is an Ed25519 private key; an RSA private key is needed.",
+            ed25519.display()
+        )
+    );
+
     // The server refuses a name this long: a refusal that is neither usage nor permission.
     let long_name = "n".repeat(1100);
     let out = vendor(&env, &sandbox)

@@ -32,7 +32,7 @@ fn profiles_can_be_added_listed_and_made_the_default() {
     let empty = env.cli().args(["profile", "list"]).run().ok();
     assert_eq!(
         empty.stdout,
-        "  Sandbox  built in: the embedded sandbox with the demo account\n"
+        "  Sandbox  built in  the embedded sandbox with the demo account\n"
     );
     assert_eq!(env.settings_text(), "", "listing writes nothing");
 
@@ -50,7 +50,7 @@ fn profiles_can_be_added_listed_and_made_the_default() {
         .ok();
     assert_eq!(
         out.stderr,
-        "Added profile 'work'. Store its credentials with `netlicensing-keys --profile \"work\" auth login`.\n"
+        "Added profile 'work' with the base URL https://keys.example.com/core/v2/rest. Store its credentials with `netlicensing-keys --profile \"work\" auth login`.\n"
     );
     let stored = settings(&env);
     assert_eq!(
@@ -66,21 +66,39 @@ fn profiles_can_be_added_listed_and_made_the_default() {
         stored["profiles"]["work"]["network"]["request_timeout_secs"].as_integer(),
         Some(12)
     );
-    env.cli().args(["profile", "add", "home"]).run().ok();
+    let out = env.cli().args(["profile", "add", "home"]).run().ok();
+    assert!(
+        out.stderr.starts_with("Added profile 'home' with the base URL https://go.netlicensing.io/core/v2/rest (the live service; give --url to choose another)."),
+        "{}",
+        out.stderr
+    );
+    // Without --url, NETLICENSING_BASE_URL is used, and said.
+    let out = env
+        .cli()
+        .env(
+            "NETLICENSING_BASE_URL",
+            "https://staging.example/core/v2/rest",
+        )
+        .args(["profile", "add", "staging-eu"])
+        .run()
+        .ok();
+    assert!(
+        out.stderr.starts_with("Added profile 'staging-eu' with the base URL https://staging.example/core/v2/rest (from NETLICENSING_BASE_URL; give --url to choose another)."),
+        "{}",
+        out.stderr
+    );
     let listed = env.cli().args(["profile", "list"]).run().ok();
-    let lines: Vec<&str> = listed.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", listed.stdout);
-    assert!(
-        lines[0].starts_with("  home  API key  https://go.netlicensing.io/"),
-        "{}",
-        lines[0]
+    assert_eq!(
+        listed.stdout,
+        "  home        API key   https://go.netlicensing.io/core/v2/rest\n\
+           \x20 staging-eu  API key   https://staging.example/core/v2/rest\n\
+           * work        API key   https://keys.example.com/core/v2/rest\n\
+           \x20 Sandbox     built in  the embedded sandbox with the demo account\n"
     );
-    assert!(
-        lines[1].starts_with("* work  API key  https://keys.example.com/"),
-        "{}",
-        lines[1]
-    );
-    assert!(lines[2].starts_with("  Sandbox  built in"), "{}", lines[2]);
+    env.cli()
+        .args(["profile", "remove", "staging-eu"])
+        .run()
+        .ok();
 
     for (name, message) in [
         ("WORK", "There is already a profile named 'work'."),
@@ -100,7 +118,7 @@ fn profiles_can_be_added_listed_and_made_the_default() {
     env.cli().args(["profile", "use", "sandbox"]).run().ok();
     let listed = env.cli().args(["profile", "list"]).run().ok();
     assert!(
-        listed.stdout.contains("* Sandbox  built in"),
+        listed.stdout.contains("* Sandbox  built in "),
         "{}",
         listed.stdout
     );
@@ -154,14 +172,64 @@ fn profiles_can_be_renamed_and_removed_without_a_keychain() {
 
     for args in [
         &["profile", "remove", "job"][..],
-        &["profile", "remove", "Sandbox"],
         &["profile", "use", "nowhere"],
         &["profile", "rename", "nowhere", "x"],
     ] {
         let out = env.cli().args(args).run().code(2);
         out.error_line();
     }
+    let out = env
+        .cli()
+        .args(["profile", "remove", "Sandbox"])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "The Sandbox profile is built in and read-only: it cannot be removed."
+    );
+    let out = env
+        .cli()
+        .args(["profile", "rename", "sandbox", "play"])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "The Sandbox profile is built in and read-only: it cannot be renamed."
+    );
     assert_eq!(profile_names(&env), ["home"]);
+}
+
+#[test]
+fn a_default_profile_that_is_not_there_is_named() {
+    let env = TestEnv::new();
+    let sandbox = sandbox();
+    std::fs::create_dir_all(env.settings_file().parent().unwrap()).unwrap();
+    std::fs::write(
+        env.settings_file(),
+        format!(
+            "default_profile = \"missing\"\n[profiles.other]\nbase_url = \"{}\"\n",
+            sandbox.base_url()
+        ),
+    )
+    .unwrap();
+    let sentence = "The settings file names 'missing' as the default profile, but there is no profile of that name. Choose one with `netlicensing-keys profile use NAME` (`profile list` shows them), or give --profile NAME.";
+    // Not silently the other profile's account, with credentials from the environment or not.
+    for out in [
+        env.cli().vendor().arg("list").run().code(2),
+        env.cli().args(["auth", "show"]).run().code(2),
+        env.cli().args(["auth", "logout"]).run().code(2),
+    ] {
+        assert_eq!(out.error_line(), sentence);
+    }
+    let listed = env.cli().args(["profile", "list"]).run().ok();
+    assert_eq!(listed.stderr, format!("warning: {sentence}\n"));
+    env.cli()
+        .vendor()
+        .args(["--profile", "other", "list"])
+        .run()
+        .ok();
+    env.cli().args(["profile", "use", "other"]).run().ok();
+    env.cli().vendor().arg("list").run().ok();
 }
 
 #[test]

@@ -236,6 +236,19 @@ fn the_sandbox_refuses_options_it_cannot_honour() {
         .args(["sandbox", "--latency-ms", "-1"])
         .run()
         .code(2);
+    // Far too many keys to allocate: refused before anything is allocated.
+    let out = env
+        .cli()
+        .args(["sandbox", "--seed-keys", "100000000000"])
+        .run()
+        .code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: invalid value '100000000000' for '--seed-keys <N>': give a number of keys from 0 to 1000000"
+        ),
+        "{}",
+        out.stderr
+    );
     env.cli()
         .args(["sandbox", "--listen", "localhost"])
         .run()
@@ -297,8 +310,8 @@ fn the_sandbox_profile_keeps_its_keys_from_one_command_to_the_next() {
         .ok();
     assert!(listed.stdout.contains(&key), "{}", listed.stdout);
 
-    // The default profile may be the Sandbox too; credentials from the environment then go
-    // to the embedded sandbox as well.
+    // The default profile may be the Sandbox too; credentials from the environment are then
+    // ignored as well, and the embedded sandbox is used with the demo account.
     env.cli().args(["profile", "use", "Sandbox"]).run().ok();
     let listed = numbers(env.cli().api_key(ADMIN_KEY));
     assert!(listed.contains(&key));
@@ -319,4 +332,49 @@ fn the_sandbox_profile_keeps_its_keys_from_one_command_to_the_next() {
     let fleeting = fleeting.stdout.trim().to_owned();
     assert!(!numbers(env.cli().env("NETLICENSING_KEYS_SANDBOX_DATA", "")).contains(&fleeting));
     assert!(!numbers(env.cli()).contains(&fleeting));
+}
+
+#[test]
+fn the_sandbox_profile_ignores_the_base_url_and_credentials_of_the_environment() {
+    let env = TestEnv::new();
+    // Nothing listens on port 9 of loopback, and the sandbox knows neither of these secrets:
+    // used, either would fail the command.
+    let out = env
+        .cli()
+        .env("NETLICENSING_BASE_URL", "http://127.0.0.1:9/core/v2/rest")
+        .api_key("0123456789abcdef0123456789abcdef")
+        .env("NETLICENSING_USERNAME", "someone")
+        .env("NETLICENSING_PASSWORD", "not-demo")
+        .args(["--profile", "Sandbox", "list", "--format", "json"])
+        .run()
+        .ok();
+    assert!(
+        out.stdout.contains(&ADMIN_KEY[ADMIN_KEY.len() - 4..]),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stderr.trim(),
+        "warning: the Sandbox profile always uses the built-in sandbox and its demo account, so it ignores the base URL (--base-url or NETLICENSING_BASE_URL), NETLICENSING_API_KEY, NETLICENSING_USERNAME, NETLICENSING_PASSWORD. Choose another profile with --profile to use them."
+    );
+    assert!(!out.stderr.contains("not-demo") && !out.stderr.contains("0123456789abcdef"));
+
+    let shown = env
+        .cli()
+        .args(["--base-url", "https://elsewhere.example/core/v2/rest"])
+        .args(["--profile", "sandbox", "auth", "show"])
+        .run()
+        .ok();
+    assert!(
+        shown
+            .stdout
+            .contains("base URL: the embedded sandbox (started on demand)"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stderr.contains("ignores the base URL"),
+        "{}",
+        shown.stderr
+    );
 }

@@ -190,6 +190,16 @@ fn other_addresses_than_loopback_need_allow_remote() {
         matches!(error, SandboxError::InvalidOption { .. }),
         "{error:?}"
     );
+    // Refused before a single key is allocated (this many would abort the process).
+    let error = Sandbox::start(SandboxOptions {
+        seed_keys: 100_000_000_000,
+        ..SandboxOptions::default()
+    })
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "The sandbox option seed keys is not valid: 100000000000 is more than the 1000000 generated keys it can start with."
+    );
 }
 
 #[test]

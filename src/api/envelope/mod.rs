@@ -123,9 +123,9 @@ pub enum ParseError {
     Empty,
     #[error("an HTML page (often a proxy or login portal)")]
     Html,
-    #[error("JSON that is not a NetLicensing envelope ({0})")]
+    #[error("broken or unexpected JSON ({0})")]
     Json(String),
-    #[error("XML that is not a NetLicensing envelope ({0})")]
+    #[error("broken or unexpected XML ({0})")]
     Xml(String),
     #[error("a body that is neither JSON nor XML (it starts with {0:?})")]
     Unknown(String),

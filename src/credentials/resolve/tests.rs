@@ -259,6 +259,35 @@ fn sandbox_never_touches_the_store() {
 }
 
 #[test]
+fn the_sandbox_ignores_credentials_from_the_environment() {
+    let store = FailingStore::default();
+    let env = env(&[
+        ("NETLICENSING_API_KEY", KEY),
+        ("NETLICENSING_USERNAME", "acme"),
+        ("NETLICENSING_PASSWORD", " "),
+    ]);
+    let resolved = resolve(&env, &Settings::default(), Some("sandbox"), &store).unwrap();
+    assert_eq!(resolved.source, CredentialSource::Sandbox);
+    assert_eq!(
+        resolved.credentials,
+        Credentials::vendor_login("demo", "demo")
+    );
+    let mut settings = settings();
+    settings.set_default("Sandbox").unwrap();
+    let resolved = resolve(&env, &settings, None, &store).unwrap();
+    assert_eq!(resolved.source, CredentialSource::Sandbox);
+    // A half-set pair is no error for the Sandbox either: nothing of it is used.
+    let half = |name: &str| (name == "NETLICENSING_USERNAME").then(|| "acme".to_owned());
+    assert!(resolve(half, &settings, None, &store).is_ok());
+    assert_eq!(store.calls.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        ignored_by_sandbox(&env),
+        ["NETLICENSING_API_KEY", "NETLICENSING_USERNAME"]
+    );
+    assert!(ignored_by_sandbox(no_env).is_empty());
+}
+
+#[test]
 fn nothing_configured_tells_people_what_to_do() {
     let error = resolve(no_env, &Settings::default(), None, &MemoryStore::new()).unwrap_err();
     assert!(matches!(error, ResolveError::NoCredentials));
