@@ -104,9 +104,18 @@ impl KeysApp {
                 self.dialog = Some(Dialog::Created(key));
             }
             Err(error) => {
-                self.status.error(error.to_string());
+                let mut text = error.to_string();
+                if error.outcome_uncertain() {
+                    // The key may exist although the answer was lost: show the list as the
+                    // server has it, so that a second try does not make a twin unnoticed.
+                    text.push_str(
+                        " The key may have been created anyway: the list is being refreshed, check it before you try again.",
+                    );
+                    self.refetch_list();
+                }
+                self.status.error(text.clone());
                 if let Some(Dialog::Create(form)) = &mut self.dialog {
-                    form.error = Some(error.to_string());
+                    form.error = Some(text);
                 }
             }
         }
@@ -163,9 +172,17 @@ impl KeysApp {
         let (old, new) = match result {
             Ok(keys) => keys,
             Err(error) => {
-                self.status.error(error.to_string());
+                let text = if error.outcome_uncertain() {
+                    self.refetch_list();
+                    format!(
+                        "{error} The new key may have been created anyway: the list is being refreshed, check it before you try again. The old key was not revoked."
+                    )
+                } else {
+                    format!("{error} Nothing was changed.")
+                };
+                self.status.error(text.clone());
                 if let Some(Dialog::Rotate(flow)) = &mut self.dialog {
-                    flow.error = Some(format!("{error} Nothing was changed."));
+                    flow.error = Some(text);
                 }
                 return;
             }

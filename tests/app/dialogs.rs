@@ -277,6 +277,88 @@ fn a_refused_create_keeps_the_dialog_and_says_why() {
 }
 
 #[test]
+fn a_create_whose_answer_is_lost_says_the_key_may_exist_and_shows_the_list_as_it_is() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = world.open_sandbox();
+    let before = masked_keys_in_order(&harness).len();
+
+    open_create(&mut harness);
+    type_into(&mut harness, "Name (optional)", "Answer lost");
+    // The server creates the key, then its answer arrives cut in the middle.
+    sandbox.malform_next(1);
+    click_and_wait(&mut harness, "Create");
+
+    let status = status_text(&harness);
+    assert!(
+        status.contains("The key may have been created anyway") && status.contains("check it"),
+        "{status}"
+    );
+    assert_eq!(
+        count_label(&harness, &format!("⚠ {status}")),
+        2,
+        "dialog and status line"
+    );
+    assert!(has_label(&harness, "Add API Key"), "the dialog stays open");
+    wait_until(
+        &mut harness,
+        "the list shows the key the server made",
+        |h| masked_keys_in_order(h).len() == before + 1,
+    );
+    assert!(has_label(&harness, "Answer lost"), "{:?}", labels(&harness));
+}
+
+#[test]
+fn a_create_that_certainly_failed_does_not_say_the_key_may_exist() {
+    let service = FakeService::new(three_keys());
+    service.fail(
+        Call::Create,
+        Some(ApiError::Server {
+            status: 500,
+            server: None,
+        }),
+    );
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    open_create(&mut harness);
+    click_and_wait(&mut harness, "Create");
+    assert!(!status_text(&harness).contains("may have been created"));
+    assert_eq!(service.started(Call::List), 1, "no refresh needed");
+}
+
+#[test]
+fn a_rotate_whose_create_timed_out_does_not_say_nothing_changed() {
+    let service = FakeService::new(three_keys());
+    service.fail(
+        Call::Create,
+        Some(ApiError::Timeout {
+            host: "127.0.0.1".to_owned(),
+            after: std::time::Duration::from_secs(30),
+        }),
+    );
+    let world = World::with_fake(&service);
+    let mut harness = world.open_sandbox();
+    click(
+        &mut harness,
+        &format!("Rotate key {}", three_keys()[0].masked()),
+    );
+    harness.run();
+    click_and_wait(&mut harness, "Create the new key");
+
+    assert!(!has_label_containing(&harness, "Nothing was changed."));
+    assert!(has_label_containing(
+        &harness,
+        "The new key may have been created anyway"
+    ));
+    assert!(has_label_containing(
+        &harness,
+        "The old key was not revoked."
+    ));
+    assert_eq!(service.started(Call::Delete), 0);
+    assert_eq!(service.started(Call::List), 2, "the list was fetched again");
+}
+
+#[test]
 fn revoking_one_key_names_it_and_the_row_goes_only_after_the_server_confirmed() {
     let service = FakeService::new(three_keys());
     let world = World::with_fake(&service);
