@@ -97,6 +97,19 @@ fn revoke_refuses_unknown_too_short_and_non_api_key_tokens() {
         .code(5);
     assert_eq!(out.error_line(), "No API key ends with 'ffff9999'.");
 
+    // A key typed without its dashes is most of a secret: masked like a key.
+    let mistyped = "3f6c1e2a9b474d85a1c36e0f2b8d7a";
+    let out = vendor(&env, &sandbox)
+        .args(["revoke", "--yes", mistyped])
+        .run()
+        .code(5);
+    assert_eq!(out.error_line(), "No API key ends with '3f6…8d7a'.");
+    let out = vendor(&env, &sandbox)
+        .args(["revoke", "--yes", "3f6…7a5x"])
+        .run()
+        .code(5);
+    assert_eq!(out.error_line(), "No API key matches '3f6…7a5x'.");
+
     let out = vendor(&env, &sandbox)
         .args(["revoke", "--yes", "a51"])
         .run()
