@@ -13,7 +13,7 @@ pub mod token;
 mod transport;
 
 pub use access::Access;
-pub use client::{Client, ClientConfig, KeyPage};
+pub use client::{Client, ClientConfig, KeyPage, Retry};
 pub use credentials::{AuthMethod, Credentials};
 pub use error::{ApiError, ErrorKind};
 pub use listing::{ListOptions, ListProgress};

@@ -10,7 +10,7 @@ use super::output;
 use super::session::{
     Session, keychain_failure, load_settings, resolve_failure, warn_ignored_for_sandbox,
 };
-use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
+use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Retry, Secret};
 use crate::credentials::{
     KeyringStore, ResolveError, SecretSlot, SecretStore, Settings, SettingsFile, StoreError,
     delete_secrets, is_sandbox, resolve,
@@ -192,7 +192,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     if let Some(seconds) = global.timeout {
         config.request_timeout = std::time::Duration::from_secs_f64(seconds);
     }
-    let client = Client::new(&config, credentials.clone())?;
+    let client = Client::new(&config, credentials.clone())?.with_retry(Retry::BRIEF);
     match client.probe_access() {
         Ok(access) => {
             profile.api_key_role = access.role.or(profile.api_key_role);

@@ -370,7 +370,23 @@ fn server_failures_and_unreadable_answers_exit_7() {
     let sandbox = sandbox();
     let url = sandbox.base_url();
 
+    // One bad answer is tried again (a GET, twice at most), and logged with -v.
     sandbox.malform_next(1);
+    let out = env
+        .cli()
+        .base_url(&url)
+        .vendor()
+        .args(["-v", "list"])
+        .run()
+        .ok();
+    assert!(
+        out.stderr.contains("trying the call again in 250 ms"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout.lines().count(), 7, "{}", out.stdout);
+    // Three in a row are the answer.
+    sandbox.malform_next(3);
     let out = env.cli().base_url(&url).vendor().arg("list").run().code(7);
     assert!(
         out.error_line().contains("not a NetLicensing response"),
@@ -387,7 +403,7 @@ fn server_failures_and_unreadable_answers_exit_7() {
         .unwrap();
     let answer = http
         .post(sandbox.faults_url())
-        .form(&[("malform_next", "1")])
+        .form(&[("malform_next", "3")])
         .send()
         .unwrap();
     assert!(answer.status().is_success());
