@@ -77,6 +77,8 @@ pub struct Client {
     credentials: Credentials,
     request_timeout: Duration,
     retry: Retry,
+    /// The configured proxy, without credentials, for messages.
+    via_proxy: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -100,15 +102,27 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .redirect(reqwest::redirect::Policy::none());
+        let proxy = config
+            .proxy
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        // Checked even where it is not used (loopback), so that a bad setting shows at once.
+        if let Some(proxy) = proxy {
+            super::proxy::validate_proxy(proxy).map_err(ApiError::Config)?;
+        }
+        let mut via_proxy = None;
         if is_loopback(&base) {
             // The sandbox and test servers are local: a proxy from the environment must not
             // intercept them.
             builder = builder.no_proxy();
-        } else if let Some(proxy) = config.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
-            let proxy = reqwest::Proxy::https(proxy.trim())
-                .map_err(|_| ApiError::Config(format!("the proxy address {proxy:?} is not a URL")))?
+        } else if let Some(proxy) = proxy {
+            let label = super::proxy::proxy_label(proxy);
+            let reqwest_proxy = reqwest::Proxy::https(proxy)
+                .map_err(|_| ApiError::Config(format!("the proxy address {label} is not usable")))?
                 .no_proxy(reqwest::NoProxy::from_env());
-            builder = builder.proxy(proxy);
+            builder = builder.proxy(reqwest_proxy);
+            via_proxy = Some(label);
         }
         if let Some(path) = &config.extra_ca_file {
             for certificate in transport::read_certificates(path)? {
@@ -131,6 +145,7 @@ impl Client {
             credentials,
             request_timeout: config.request_timeout,
             retry: Retry::NONE,
+            via_proxy,
         })
     }
 
@@ -300,7 +315,7 @@ impl Client {
         let outcome = self
             .http
             .execute(request)
-            .map_err(|e| transport::classify(&e, &self.host, self.request_timeout))
+            .map_err(|e| self.transport_error(&e))
             .and_then(|response| self.read(response));
         let millis = started.elapsed().as_millis();
         match &outcome {
@@ -308,6 +323,21 @@ impl Client {
             Err(error) => tracing::info!(call = what, millis, %error, "NetLicensing call failed"),
         }
         outcome
+    }
+
+    /// A failure to connect through the configured proxy is the proxy's (refused, no such name,
+    /// refused CONNECT), and names it; TLS with the server behind it is the server's.
+    fn transport_error(&self, error: &reqwest::Error) -> ApiError {
+        let classified = transport::classify(error, &self.host, self.request_timeout);
+        match &self.via_proxy {
+            Some(proxy) if error.is_connect() && !matches!(classified, ApiError::Tls { .. }) => {
+                ApiError::Proxy {
+                    proxy: proxy.clone(),
+                    detail: transport::innermost(error),
+                }
+            }
+            _ => classified,
+        }
     }
 
     fn read(&self, response: Response) -> Result<Envelope, ApiError> {

@@ -68,6 +68,13 @@ pub enum ApiError {
     #[error("Could not talk to {host}: {detail}.")]
     Network { host: String, detail: String },
 
+    /// The connection through the configured proxy failed; `proxy` is shown without its
+    /// credentials (`http://proxy.example.com:3128`).
+    #[error(
+        "Could not connect through the proxy {proxy} ({detail}). Check the proxy address in the network settings, or whether the proxy is running."
+    )]
+    Proxy { proxy: String, detail: String },
+
     #[error("The base URL is not valid: {reason}.")]
     InvalidBaseUrl { reason: String },
 
@@ -105,7 +112,8 @@ impl ApiError {
             | ApiError::Dns { .. }
             | ApiError::ConnectionRefused { .. }
             | ApiError::Timeout { .. }
-            | ApiError::Network { .. } => ErrorKind::Network,
+            | ApiError::Network { .. }
+            | ApiError::Proxy { .. } => ErrorKind::Network,
             ApiError::Server { .. }
             | ApiError::Unreadable { .. }
             | ApiError::UnexpectedStatus { .. } => ErrorKind::Server,

@@ -24,6 +24,10 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
             return output::print(&profile_table(settings));
         }
         ProfileCommand::Add(args) => {
+            if let Some(proxy) = &args.https_proxy {
+                crate::api::validate_proxy(proxy)
+                    .map_err(|reason| Failure::Usage(format!("--https-proxy: {reason}.")))?;
+            }
             let (profile, url_from) = new_profile(global, args);
             let url = profile.base_url.clone();
             settings.add_profile(&args.name, profile).map_err(usage)?;

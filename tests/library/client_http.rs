@@ -476,3 +476,36 @@ fn reading_calls_are_tried_again_after_a_passing_failure_and_nothing_else_is() {
     );
     assert_eq!(server.recorded().len(), 1);
 }
+
+#[test]
+fn a_proxy_that_cannot_be_reached_is_named_without_its_password() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let mut config = ClientConfig::new("https://keys.example.com/core/v2/rest");
+    config.proxy = Some(format!("http://jane:pr0xy-pass@127.0.0.1:{port}"));
+    let client = Client::new(&config, Credentials::vendor_login("demo", "demo")).unwrap();
+    let error = client.check_credentials().unwrap_err();
+    assert!(matches!(error, ApiError::Proxy { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "Could not connect through the proxy http://127.0.0.1:{port} ("
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("pr0xy-pass") && !text.contains("jane"),
+        "{text}"
+    );
+    assert!(!format!("{error:?}").contains("pr0xy-pass"));
+    assert!(!error.outcome_uncertain(), "nothing reached the server");
+
+    // An unknown scheme is refused when the setting is read, before anything is sent.
+    config.proxy = Some("socks9://jane:pr0xy-pass@proxy.example.com:1080".to_owned());
+    let error = Client::new(&config, Credentials::vendor_login("demo", "demo")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "The network settings are not usable: the proxy address must start with http:// or https://, not socks9://."
+    );
+}
