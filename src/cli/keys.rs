@@ -137,8 +137,8 @@ pub fn revoke(session: &Session, args: &RevokeArgs) -> Result<(), Failure> {
     }
     let question = match keys.as_slice() {
         [one] => format!(
-            "Revoke API key {}? This cannot be undone.",
-            output::describe(one)
+            "Revoke {}? This cannot be undone.",
+            output::describe_api_key(one)
         ),
         many => {
             let lines: Vec<String> = many
@@ -215,7 +215,7 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
         );
         return Err(error.into());
     }
-    eprintln!("Revoked the old key {}.", output::describe(&old));
+    eprintln!("Revoked {}.", output::describe_old(&old));
     Ok(())
 }
 

@@ -446,4 +446,35 @@ fn revoke_and_rotate_ask_on_a_terminal() {
         now.iter().any(|key| out.stdout.contains(key.as_str())),
         "the new key is shown"
     );
+
+    // A key without a name reads as plainly.
+    let out = vendor(&env, &sandbox)
+        .args(["revoke", "4b10"])
+        .terminal()
+        .stdin("y\n")
+        .run()
+        .ok();
+    assert!(
+        out.stdout.contains(
+            "Revoke the unnamed API key (Licensee, 5b0…4b10)? This cannot be undone. [y/N] "
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Revoked the unnamed key (Licensee, 5b0…4b10)."),
+        "{}",
+        out.stdout
+    );
+    let out = vendor(&env, &sandbox)
+        .args(["rotate", "--yes", "1e66"])
+        .run()
+        .ok();
+    assert!(
+        out.stderr
+            .ends_with("Revoked the old unnamed key (Maintenance, c4e…1e66).\n"),
+        "{}",
+        out.stderr
+    );
 }
