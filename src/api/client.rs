@@ -377,6 +377,11 @@ pub(crate) fn interpret(status: u16, body: &[u8]) -> Result<Envelope, ApiError> 
         Ok(envelope) => envelope,
         Err(_) if status == 401 => return Err(ApiError::BadCredentials { server: None }),
         Err(_) if status == 403 => return Err(ApiError::PermissionDenied { server: None }),
+        Err(error) if status == 404 => {
+            return Err(ApiError::NoApiHere {
+                what: error.to_string(),
+            });
+        }
         Err(error) => return Err(ApiError::unreadable(status, &error)),
     };
     let error = envelope.first_error();

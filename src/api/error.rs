@@ -49,6 +49,12 @@ pub enum ApiError {
     )]
     Unreadable { status: u16, what: String },
 
+    /// A 404 that is not NetLicensing's: the base URL points at a web server, not the API.
+    #[error(
+        "The server answered HTTP 404 with {what}: there is no NetLicensing API at this address. Check the base URL: it ends with /core/v2/rest (like https://go.netlicensing.io/core/v2/rest)."
+    )]
+    NoApiHere { what: String },
+
     #[error(
         "A secure connection to {host} could not be set up ({detail}). If your network inspects TLS, add its CA certificate in the network settings."
     )]
@@ -116,6 +122,7 @@ impl ApiError {
             | ApiError::Proxy { .. } => ErrorKind::Network,
             ApiError::Server { .. }
             | ApiError::Unreadable { .. }
+            | ApiError::NoApiHere { .. }
             | ApiError::UnexpectedStatus { .. } => ErrorKind::Server,
             ApiError::InvalidBaseUrl { .. }
             | ApiError::InsecureBaseUrl

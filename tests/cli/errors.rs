@@ -559,3 +559,22 @@ fn a_create_whose_answer_is_lost_says_the_key_may_exist_anyway() {
         out.stderr
     );
 }
+
+#[test]
+fn a_base_url_without_the_api_path_gets_a_hint() {
+    let env = TestEnv::new();
+    let web_server = ScriptedServer::start(vec![Reply::Body(
+        404,
+        "text/html",
+        "<html><body><h1>Not Found</h1></body></html>".to_owned(),
+    )]);
+    let base = web_server
+        .base_url
+        .trim_end_matches("/core/v2/rest")
+        .to_owned();
+    let out = env.cli().base_url(&base).vendor().arg("list").run().code(7);
+    assert_eq!(
+        out.error_line(),
+        "The server answered HTTP 404 with an HTML page (often a proxy or login portal): there is no NetLicensing API at this address. Check the base URL: it ends with /core/v2/rest (like https://go.netlicensing.io/core/v2/rest)."
+    );
+}
