@@ -159,7 +159,7 @@ fn new_profile(global: &GlobalArgs, args: &ProfileAddArgs) -> (Profile, &'static
         ""
     } else if let Some(url) = &global.base_url {
         profile.base_url.clone_from(url);
-        if std::env::var("NETLICENSING_BASE_URL").ok().as_ref() == Some(url) {
+        if std::env::var(super::args::BASE_URL_ENV).ok().as_ref() == Some(url) {
             " (from NETLICENSING_BASE_URL; give --url to choose another)"
         } else {
             " (from --base-url)"

@@ -578,3 +578,49 @@ fn a_base_url_without_the_api_path_gets_a_hint() {
         "The server answered HTTP 404 with an HTML page (often a proxy or login portal): there is no NetLicensing API at this address. Check the base URL: it ends with /core/v2/rest (like https://go.netlicensing.io/core/v2/rest)."
     );
 }
+
+#[test]
+fn the_base_url_variable_does_not_show_as_a_typed_flag_in_usage_lines() {
+    let env = TestEnv::new();
+    let out = env
+        .cli()
+        .env("NETLICENSING_BASE_URL", "http://127.0.0.1:9/core/v2/rest")
+        .arg("revoke")
+        .run()
+        .code(2);
+    assert!(
+        out.stderr
+            .contains("Usage: netlicensing-keys revoke <KEY>...\n"),
+        "{}",
+        out.stderr
+    );
+    // The variable still counts, and a blank one is unset.
+    let shown = env
+        .cli()
+        .env("NETLICENSING_BASE_URL", "http://127.0.0.1:9/core/v2/rest")
+        .vendor()
+        .args(["auth", "show"])
+        .run()
+        .ok();
+    assert!(
+        shown
+            .stdout
+            .contains("base URL: http://127.0.0.1:9/core/v2/rest\n"),
+        "{}",
+        shown.stdout
+    );
+    let shown = env
+        .cli()
+        .env("NETLICENSING_BASE_URL", " ")
+        .vendor()
+        .args(["auth", "show"])
+        .run()
+        .ok();
+    assert!(
+        shown
+            .stdout
+            .contains("base URL: https://go.netlicensing.io/core/v2/rest\n"),
+        "{}",
+        shown.stdout
+    );
+}
