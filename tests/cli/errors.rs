@@ -545,6 +545,37 @@ fn a_create_whose_answer_is_lost_says_the_key_may_exist_anyway() {
     assert_eq!(closing.recorded().len(), 1);
     assert_eq!(closing.recorded()[0].method, "POST");
 
+    // A rotate whose create is lost revokes nothing, and says the new key may exist.
+    let key = OPERATION_KEY;
+    let rotating = ScriptedServer::start_with(move |request| {
+        if request.method == "GET" {
+            Reply::json(
+                200,
+                format!(
+                    r#"{{"items":{{"item":[{{"type":"Token","property":[{{"name":"number","value":"{key}"}},{{"name":"tokenType","value":"APIKEY"}},{{"name":"active","value":"true"}},{{"name":"apiKeyRole","value":"ROLE_APIKEY_OPERATION"}}]}}]}}}}"#
+                ),
+            )
+        } else {
+            Reply::Close
+        }
+    });
+    let out = env
+        .cli()
+        .base_url(&rotating.base_url)
+        .vendor()
+        .args(["rotate", "--yes", OPERATION_KEY])
+        .run()
+        .code(6);
+    assert!(
+        out.error_line().ends_with(
+            "The server may have created the new key anyway: check with `netlicensing-keys list`. The old key was not revoked."
+        ),
+        "{}",
+        out.stderr
+    );
+    let methods: Vec<String> = rotating.recorded().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["GET", "POST"]);
+
     // Nothing reached a server that refuses connections: no such advice.
     let out = env
         .cli()
