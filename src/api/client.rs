@@ -42,6 +42,31 @@ impl ClientConfig {
     }
 }
 
+/// How often a call that only reads (a GET: a list page, one key, the credential check) is
+/// tried again after a failure that may pass: a 5xx, a dropped connection, an unreadable body.
+/// Never after a 4xx, a timeout (that would multiply the wait) or a failure to connect, and
+/// never for a call that changes something (POST, DELETE): it may have been done already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retry {
+    /// Attempts after the first one.
+    pub retries: u32,
+    /// The wait before the first retry; it doubles before each further one.
+    pub first_delay: Duration,
+}
+
+impl Retry {
+    /// No second attempt: the client's default.
+    pub const NONE: Retry = Retry {
+        retries: 0,
+        first_delay: Duration::ZERO,
+    };
+    /// Two more attempts, after 250 ms and 500 ms: what the command line uses.
+    pub const BRIEF: Retry = Retry {
+        retries: 2,
+        first_delay: Duration::from_millis(250),
+    };
+}
+
 /// A NetLicensing client for one account.
 #[derive(Clone)]
 pub struct Client {
@@ -51,6 +76,9 @@ pub struct Client {
     authorization: HeaderValue,
     credentials: Credentials,
     request_timeout: Duration,
+    retry: Retry,
+    /// The configured proxy, without credentials, for messages.
+    via_proxy: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -74,15 +102,27 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .redirect(reqwest::redirect::Policy::none());
+        let proxy = config
+            .proxy
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        // Checked even where it is not used (loopback), so that a bad setting shows at once.
+        if let Some(proxy) = proxy {
+            super::proxy::validate_proxy(proxy).map_err(ApiError::Config)?;
+        }
+        let mut via_proxy = None;
         if is_loopback(&base) {
             // The sandbox and test servers are local: a proxy from the environment must not
             // intercept them.
             builder = builder.no_proxy();
-        } else if let Some(proxy) = config.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
-            let proxy = reqwest::Proxy::https(proxy.trim())
-                .map_err(|_| ApiError::Config(format!("the proxy address {proxy:?} is not a URL")))?
+        } else if let Some(proxy) = proxy {
+            let label = super::proxy::proxy_label(proxy);
+            let reqwest_proxy = reqwest::Proxy::https(proxy)
+                .map_err(|_| ApiError::Config(format!("the proxy address {label} is not usable")))?
                 .no_proxy(reqwest::NoProxy::from_env());
-            builder = builder.proxy(proxy);
+            builder = builder.proxy(reqwest_proxy);
+            via_proxy = Some(label);
         }
         if let Some(path) = &config.extra_ca_file {
             for certificate in transport::read_certificates(path)? {
@@ -104,7 +144,16 @@ impl Client {
             authorization,
             credentials,
             request_timeout: config.request_timeout,
+            retry: Retry::NONE,
+            via_proxy,
         })
+    }
+
+    /// The same client, trying calls that only read again as `retry` says ([`Retry`]).
+    #[must_use]
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
     }
 
     pub fn credentials(&self) -> &Credentials {
@@ -217,12 +266,56 @@ impl Client {
             .header(AUTHORIZATION, self.authorization.clone())
     }
 
-    /// Sends a request and reads the answer. `what` names the call in logs, with keys masked.
+    /// Sends a request and reads the answer; a GET is tried again as [`Retry`] allows. `what`
+    /// names the call in logs, with keys masked.
     fn send(&self, request: RequestBuilder, what: &str) -> Result<Envelope, ApiError> {
+        let request = request
+            .build()
+            .map_err(|e| ApiError::Config(transport::innermost(&e)))?;
+        let retries = if request.method() == Method::GET {
+            self.retry.retries
+        } else {
+            0
+        };
+        let mut delay = self.retry.first_delay;
+        let mut attempt = 0;
+        let mut next = request;
+        loop {
+            // A GET has no body, so it can always be copied before it is sent.
+            let copy = if attempt < retries {
+                next.try_clone()
+            } else {
+                None
+            };
+            match (self.send_once(next, what), copy) {
+                (Err(error), Some(copy)) if worth_retrying(&error) => {
+                    attempt += 1;
+                    tracing::info!(
+                        call = what,
+                        attempt,
+                        %error,
+                        "trying the call again in {} ms",
+                        delay.as_millis()
+                    );
+                    std::thread::sleep(delay);
+                    delay = delay.saturating_mul(2);
+                    next = copy;
+                }
+                (outcome, _) => return outcome,
+            }
+        }
+    }
+
+    fn send_once(
+        &self,
+        request: reqwest::blocking::Request,
+        what: &str,
+    ) -> Result<Envelope, ApiError> {
         let started = Instant::now();
-        let outcome = request
-            .send()
-            .map_err(|e| transport::classify(&e, &self.host, self.request_timeout))
+        let outcome = self
+            .http
+            .execute(request)
+            .map_err(|e| self.transport_error(&e))
             .and_then(|response| self.read(response));
         let millis = started.elapsed().as_millis();
         match &outcome {
@@ -232,6 +325,21 @@ impl Client {
         outcome
     }
 
+    /// A failure to connect through the configured proxy is the proxy's (refused, no such name,
+    /// refused CONNECT), and names it; TLS with the server behind it is the server's.
+    fn transport_error(&self, error: &reqwest::Error) -> ApiError {
+        let classified = transport::classify(error, &self.host, self.request_timeout);
+        match &self.via_proxy {
+            Some(proxy) if error.is_connect() && !matches!(classified, ApiError::Tls { .. }) => {
+                ApiError::Proxy {
+                    proxy: proxy.clone(),
+                    detail: transport::innermost(error),
+                }
+            }
+            _ => classified,
+        }
+    }
+
     fn read(&self, response: Response) -> Result<Envelope, ApiError> {
         let status = response.status().as_u16();
         let body = response
@@ -239,6 +347,16 @@ impl Client {
             .map_err(|e| transport::classify(&e, &self.host, self.request_timeout))?;
         interpret(status, &body)
     }
+}
+
+/// Failures that may pass on their own: a server error, a dropped connection, a body that could
+/// not be read. A 4xx will not change, a timeout would multiply the wait, and a failure to
+/// connect (refused, no such name, TLS) is not a moment's hiccup.
+fn worth_retrying(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Server { .. } | ApiError::Unreadable { .. } | ApiError::Network { .. }
+    )
 }
 
 /// One page of a key list.
@@ -259,6 +377,11 @@ pub(crate) fn interpret(status: u16, body: &[u8]) -> Result<Envelope, ApiError> 
         Ok(envelope) => envelope,
         Err(_) if status == 401 => return Err(ApiError::BadCredentials { server: None }),
         Err(_) if status == 403 => return Err(ApiError::PermissionDenied { server: None }),
+        Err(error) if status == 404 => {
+            return Err(ApiError::NoApiHere {
+                what: error.to_string(),
+            });
+        }
         Err(error) => return Err(ApiError::unreadable(status, &error)),
     };
     let error = envelope.first_error();

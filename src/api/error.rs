@@ -49,6 +49,12 @@ pub enum ApiError {
     )]
     Unreadable { status: u16, what: String },
 
+    /// A 404 that is not NetLicensing's: the base URL points at a web server, not the API.
+    #[error(
+        "The server answered HTTP 404 with {what}: there is no NetLicensing API at this address. Check the base URL: it ends with /core/v2/rest (like https://go.netlicensing.io/core/v2/rest)."
+    )]
+    NoApiHere { what: String },
+
     #[error(
         "A secure connection to {host} could not be set up ({detail}). If your network inspects TLS, add its CA certificate in the network settings."
     )]
@@ -67,6 +73,18 @@ pub enum ApiError {
 
     #[error("Could not talk to {host}: {detail}.")]
     Network { host: String, detail: String },
+
+    /// The connection could not be set up (for a reason other than a refusal, a name or TLS):
+    /// unlike [`ApiError::Network`], nothing was sent.
+    #[error("Could not connect to {host}: {detail}.")]
+    ConnectFailed { host: String, detail: String },
+
+    /// The connection through the configured proxy failed; `proxy` is shown without its
+    /// credentials (`http://proxy.example.com:3128`).
+    #[error(
+        "Could not connect through the proxy {proxy} ({detail}). Check the proxy address in the network settings, or whether the proxy is running."
+    )]
+    Proxy { proxy: String, detail: String },
 
     #[error("The base URL is not valid: {reason}.")]
     InvalidBaseUrl { reason: String },
@@ -105,9 +123,12 @@ impl ApiError {
             | ApiError::Dns { .. }
             | ApiError::ConnectionRefused { .. }
             | ApiError::Timeout { .. }
-            | ApiError::Network { .. } => ErrorKind::Network,
+            | ApiError::Network { .. }
+            | ApiError::ConnectFailed { .. }
+            | ApiError::Proxy { .. } => ErrorKind::Network,
             ApiError::Server { .. }
             | ApiError::Unreadable { .. }
+            | ApiError::NoApiHere { .. }
             | ApiError::UnexpectedStatus { .. } => ErrorKind::Server,
             ApiError::InvalidBaseUrl { .. }
             | ApiError::InsecureBaseUrl
@@ -121,8 +142,9 @@ impl ApiError {
     /// it failed, so that the user should look (`list`, a refresh) before trying again: the
     /// server answered 2xx with a body that could not be read, or the connection broke off or
     /// timed out once the request could have reached the server. Failures before anything was
-    /// sent (a name that does not resolve, a refused connection, TLS, bad settings) and every
-    /// answer the server gave in words are certain: nothing was done.
+    /// sent (a name that does not resolve, a refused or failed connection, TLS, the proxy, bad
+    /// settings) and every answer the server gave in words are certain: nothing was done. A
+    /// timeout counts as uncertain even when it was the connection's: it cannot be told apart.
     pub fn outcome_uncertain(&self) -> bool {
         match self {
             ApiError::Unreadable { status, .. } => (200..300).contains(status),
@@ -289,6 +311,10 @@ mod tests {
             },
             ApiError::ConnectionRefused { host: host() },
             ApiError::Dns { host: host() },
+            ApiError::ConnectFailed {
+                host: host(),
+                detail: "connection reset by peer".into(),
+            },
             ApiError::InvalidInput { server: None },
             ApiError::BadCredentials { server: None },
         ];

@@ -38,6 +38,10 @@ pub(crate) fn classify(error: &reqwest::Error, host: &str, timeout: Duration) ->
     {
         return ApiError::Tls { host, detail };
     }
+    if error.is_connect() {
+        // Nothing was sent: the connection never stood.
+        return ApiError::ConnectFailed { host, detail };
+    }
     if error.is_body() || error.is_decode() {
         return ApiError::Network {
             host,

@@ -31,10 +31,29 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The process's arguments, with `NETLICENSING_BASE_URL` standing in for a missing
+    /// `--base-url` (a blank value counts as unset).
+    pub fn from_env_and_args() -> Cli {
+        let mut cli = Cli::parse();
+        if cli.global.base_url.is_none() {
+            cli.global.base_url = std::env::var(BASE_URL_ENV)
+                .ok()
+                .filter(|url| !url.trim().is_empty());
+        }
+        cli
+    }
+}
+
+/// The variable that stands in for `--base-url`.
+pub const BASE_URL_ENV: &str = "NETLICENSING_BASE_URL";
+
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// NetLicensing REST base URL [default: the profile's, else the live service]
-    #[arg(long, global = true, env = "NETLICENSING_BASE_URL", value_name = "URL")]
+    /// NetLicensing REST base URL [default: the profile's, else the live service; env NETLICENSING_BASE_URL]
+    // Not clap's `env`: clap then lists the flag in every usage line as if it had been typed.
+    // `Cli::from_env_and_args` reads the variable.
+    #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
     /// Use this profile instead of the default one ("Sandbox" is built in)

@@ -10,10 +10,10 @@ use super::output;
 use super::session::{
     Session, keychain_failure, load_settings, resolve_failure, warn_ignored_for_sandbox,
 };
-use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Secret};
+use crate::api::{ApiError, AuthMethod, Client, Credentials, DEFAULT_BASE_URL, Retry, Secret};
 use crate::credentials::{
-    KeyringStore, ResolveError, SecretSlot, SecretStore, Settings, SettingsFile, StoreError,
-    delete_secrets, is_sandbox, resolve,
+    FIRST_PROFILE_NAME, KeyringStore, ResolveError, SecretSlot, SecretStore, Settings,
+    SettingsFile, StoreError, delete_secrets, is_sandbox, resolve,
 };
 
 /// Checks the credentials and says which method, against which base URL, and what they may do.
@@ -138,11 +138,7 @@ fn show_without_secret(
 pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     let (file, mut loaded) = load_settings(global)?;
     refuse_missing_default(global, &loaded.settings)?;
-    let name = global
-        .profile
-        .clone()
-        .or_else(|| loaded.settings.default_profile_name().map(str::to_owned))
-        .unwrap_or_else(|| "default".to_owned());
+    let name = login_profile_name(global.profile.as_deref(), &loaded.settings);
     if is_sandbox(&name) {
         return Err(Failure::Usage(
             "The Sandbox profile is built in and needs no login.".to_owned(),
@@ -192,7 +188,7 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
     if let Some(seconds) = global.timeout {
         config.request_timeout = std::time::Duration::from_secs_f64(seconds);
     }
-    let client = Client::new(&config, credentials.clone())?;
+    let client = Client::new(&config, credentials.clone())?.with_retry(Retry::BRIEF);
     match client.probe_access() {
         Ok(access) => {
             profile.api_key_role = access.role.or(profile.api_key_role);
@@ -257,6 +253,15 @@ pub fn logout(global: &GlobalArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The profile a login is for: --profile, else the default one, else a new one named as the
+/// desktop app names its first profile ([`FIRST_PROFILE_NAME`]), so both find the same one.
+fn login_profile_name(chosen: Option<&str>, settings: &Settings) -> String {
+    chosen
+        .or_else(|| settings.default_profile_name())
+        .unwrap_or(FIRST_PROFILE_NAME)
+        .to_owned()
+}
+
 /// The method a login is for: --method, else what the other options imply, else the profile's.
 fn login_method(args: &LoginArgs, current: AuthMethod) -> Result<AuthMethod, Failure> {
     // A username only belongs to the vendor login, so `--username NAME` alone means it.
@@ -317,4 +322,19 @@ fn capitalized(text: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Profile;
+
+    #[test]
+    fn the_first_login_makes_the_profile_the_app_makes() {
+        let mut settings = Settings::default();
+        assert_eq!(login_profile_name(None, &settings), "Default");
+        assert_eq!(login_profile_name(Some("work"), &settings), "work");
+        settings.add_profile("home", Profile::default()).unwrap();
+        assert_eq!(login_profile_name(None, &settings), "home");
+    }
 }

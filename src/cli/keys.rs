@@ -137,8 +137,8 @@ pub fn revoke(session: &Session, args: &RevokeArgs) -> Result<(), Failure> {
     }
     let question = match keys.as_slice() {
         [one] => format!(
-            "Revoke API key {}? This cannot be undone.",
-            output::describe(one)
+            "Revoke {}? This cannot be undone.",
+            output::describe_api_key(one)
         ),
         many => {
             let lines: Vec<String> = many
@@ -215,7 +215,7 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
         );
         return Err(error.into());
     }
-    eprintln!("Revoked the old key {}.", output::describe(&old));
+    eprintln!("Revoked {}.", output::describe_old(&old));
     Ok(())
 }
 
@@ -253,13 +253,28 @@ fn find_key(
             }
         })
         .collect();
+    let shown = typed_key(text);
     match matching.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Failure::NotFound(format!("No API key ends with '{text}'."))),
+        [] if masked.is_some() => Err(Failure::NotFound(format!("No API key matches '{shown}'."))),
+        [] => Err(Failure::NotFound(format!(
+            "No API key ends with '{shown}'."
+        ))),
         many => Err(Failure::Usage(format!(
-            "'{text}' matches {} keys; give more characters.",
+            "'{shown}' matches {} keys; give more characters.",
             many.len()
         ))),
+    }
+}
+
+/// What the user typed to pick a key, fit to show in a message: masked like a key (`abc…wxyz`)
+/// when it is long enough to be one (a mistyped key in full is still most of a secret), as
+/// typed when it is a short ending or already masked.
+fn typed_key(text: &str) -> String {
+    if text.contains('…') || text.contains("...") || text.chars().count() < 12 {
+        text.to_owned()
+    } else {
+        crate::api::secret::mask(text)
     }
 }
 

@@ -11,8 +11,6 @@ mod session;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::sandbox::SandboxError;
 
 pub use args::Cli;
@@ -22,7 +20,7 @@ use session::Session;
 
 /// Runs the program with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_env_and_args();
     init_logging(cli.global.verbose);
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -150,11 +150,28 @@ fn dash(value: Option<&str>) -> String {
     value.filter(|v| !v.is_empty()).unwrap_or("-").to_owned()
 }
 
-/// One key described for a confirmation: name, role and the masked key.
+/// One key described in a sentence: name, role and the masked key ("'CRM export' (Analytics,
+/// e2a…3a84)", "the unnamed key (Licensee, 5b0…4b10)").
 pub fn describe(key: &ApiKey) -> String {
+    described(key, "", "the unnamed key")
+}
+
+/// The same after "Revoke": "API key 'CRM export' (…)", "the unnamed API key (…)".
+pub fn describe_api_key(key: &ApiKey) -> String {
+    described(key, "API key ", "the unnamed API key")
+}
+
+/// The same for the key a rotation replaced: "the old key 'Billing sync' (…)", "the old unnamed
+/// key (…)".
+pub fn describe_old(key: &ApiKey) -> String {
+    described(key, "the old key ", "the old unnamed key")
+}
+
+fn described(key: &ApiKey, before_name: &str, unnamed: &str) -> String {
+    let details = format!("({}, {})", key.role_label(), key.masked());
     match key.name() {
-        Some(name) => format!("'{name}' ({}, {})", key.role_label(), key.masked()),
-        None => format!("unnamed key ({}, {})", key.role_label(), key.masked()),
+        Some(name) => format!("{before_name}'{name}' {details}"),
+        None => format!("{unnamed} {details}"),
     }
 }
 

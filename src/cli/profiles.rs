@@ -24,6 +24,10 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
             return output::print(&profile_table(settings));
         }
         ProfileCommand::Add(args) => {
+            if let Some(proxy) = &args.https_proxy {
+                crate::api::validate_proxy(proxy)
+                    .map_err(|reason| Failure::Usage(format!("--https-proxy: {reason}.")))?;
+            }
             let (profile, url_from) = new_profile(global, args);
             let url = profile.base_url.clone();
             settings.add_profile(&args.name, profile).map_err(usage)?;
@@ -155,7 +159,7 @@ fn new_profile(global: &GlobalArgs, args: &ProfileAddArgs) -> (Profile, &'static
         ""
     } else if let Some(url) = &global.base_url {
         profile.base_url.clone_from(url);
-        if std::env::var("NETLICENSING_BASE_URL").ok().as_ref() == Some(url) {
+        if std::env::var(super::args::BASE_URL_ENV).ok().as_ref() == Some(url) {
             " (from NETLICENSING_BASE_URL; give --url to choose another)"
         } else {
             " (from --base-url)"

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::args::GlobalArgs;
 use super::failure::Failure;
-use crate::api::{Client, ClientConfig};
+use crate::api::{Client, ClientConfig, Retry};
 use crate::credentials::{
     CredentialSource, KeyringStore, Loaded, ResolveError, Resolved, SettingsFile, StoreError,
     ignored_by_sandbox, is_sandbox, resolve,
@@ -53,7 +53,9 @@ impl Session {
         if let Some(seconds) = global.timeout {
             config.request_timeout = Duration::from_secs_f64(seconds);
         }
-        let client = Client::new(&config, resolved.credentials)?;
+        // Reading calls are tried again after a passing failure: a script should not fail on one
+        // bad page of a long list.
+        let client = Client::new(&config, resolved.credentials)?.with_retry(Retry::BRIEF);
         Ok(Session {
             client,
             source: resolved.source,

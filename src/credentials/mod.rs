@@ -12,7 +12,7 @@ pub mod settings_file;
 pub mod store;
 
 pub use keyring_store::KeyringStore;
-pub use profile::{NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
+pub use profile::{FIRST_PROFILE_NAME, NetworkSettings, Profile, SANDBOX_PROFILE, is_sandbox};
 pub use resolve::{
     CredentialSource, ResolveError, Resolved, credentials_from_env, ignored_by_sandbox, resolve,
 };

@@ -11,6 +11,10 @@ use crate::api::{self, AuthMethod, ClientConfig, Role};
 /// credentials are public, so it never touches the keychain.
 pub const SANDBOX_PROFILE: &str = "Sandbox";
 
+/// The name of the profile made when there is none yet: the desktop app's first profile and the
+/// one `auth login` makes. Names are matched ignoring case, so an older `default` is found too.
+pub const FIRST_PROFILE_NAME: &str = "Default";
+
 /// The sandbox's vendor login; public on purpose, like NetLicensing's own demo account.
 pub const SANDBOX_USERNAME: &str = "demo";
 pub const SANDBOX_PASSWORD: &str = "demo";

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error(
-        "The sandbox will not listen on {addr}: other computers could reach it. Use a loopback address such as 127.0.0.1, or allow remote access explicitly."
+        "The sandbox will not listen on {addr}: other computers could reach it, and use its demo account. Use a loopback address such as 127.0.0.1, or add --allow-remote if that is what you want."
     )]
     RemoteNotAllowed { addr: SocketAddr },
 

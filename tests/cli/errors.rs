@@ -370,7 +370,23 @@ fn server_failures_and_unreadable_answers_exit_7() {
     let sandbox = sandbox();
     let url = sandbox.base_url();
 
+    // One bad answer is tried again (a GET, twice at most), and logged with -v.
     sandbox.malform_next(1);
+    let out = env
+        .cli()
+        .base_url(&url)
+        .vendor()
+        .args(["-v", "list"])
+        .run()
+        .ok();
+    assert!(
+        out.stderr.contains("trying the call again in 250 ms"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout.lines().count(), 7, "{}", out.stdout);
+    // Three in a row are the answer.
+    sandbox.malform_next(3);
     let out = env.cli().base_url(&url).vendor().arg("list").run().code(7);
     assert!(
         out.error_line().contains("not a NetLicensing response"),
@@ -387,7 +403,7 @@ fn server_failures_and_unreadable_answers_exit_7() {
         .unwrap();
     let answer = http
         .post(sandbox.faults_url())
-        .form(&[("malform_next", "1")])
+        .form(&[("malform_next", "3")])
         .send()
         .unwrap();
     assert!(answer.status().is_success());
@@ -529,6 +545,37 @@ fn a_create_whose_answer_is_lost_says_the_key_may_exist_anyway() {
     assert_eq!(closing.recorded().len(), 1);
     assert_eq!(closing.recorded()[0].method, "POST");
 
+    // A rotate whose create is lost revokes nothing, and says the new key may exist.
+    let key = OPERATION_KEY;
+    let rotating = ScriptedServer::start_with(move |request| {
+        if request.method == "GET" {
+            Reply::json(
+                200,
+                format!(
+                    r#"{{"items":{{"item":[{{"type":"Token","property":[{{"name":"number","value":"{key}"}},{{"name":"tokenType","value":"APIKEY"}},{{"name":"active","value":"true"}},{{"name":"apiKeyRole","value":"ROLE_APIKEY_OPERATION"}}]}}]}}}}"#
+                ),
+            )
+        } else {
+            Reply::Close
+        }
+    });
+    let out = env
+        .cli()
+        .base_url(&rotating.base_url)
+        .vendor()
+        .args(["rotate", "--yes", OPERATION_KEY])
+        .run()
+        .code(6);
+    assert!(
+        out.error_line().ends_with(
+            "The server may have created the new key anyway: check with `netlicensing-keys list`. The old key was not revoked."
+        ),
+        "{}",
+        out.stderr
+    );
+    let methods: Vec<String> = rotating.recorded().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["GET", "POST"]);
+
     // Nothing reached a server that refuses connections: no such advice.
     let out = env
         .cli()
@@ -541,5 +588,70 @@ fn a_create_whose_answer_is_lost_says_the_key_may_exist_anyway() {
         !out.error_line().contains("may have created"),
         "{}",
         out.stderr
+    );
+}
+
+#[test]
+fn a_base_url_without_the_api_path_gets_a_hint() {
+    let env = TestEnv::new();
+    let web_server = ScriptedServer::start(vec![Reply::Body(
+        404,
+        "text/html",
+        "<html><body><h1>Not Found</h1></body></html>".to_owned(),
+    )]);
+    let base = web_server
+        .base_url
+        .trim_end_matches("/core/v2/rest")
+        .to_owned();
+    let out = env.cli().base_url(&base).vendor().arg("list").run().code(7);
+    assert_eq!(
+        out.error_line(),
+        "The server answered HTTP 404 with an HTML page (often a proxy or login portal): there is no NetLicensing API at this address. Check the base URL: it ends with /core/v2/rest (like https://go.netlicensing.io/core/v2/rest)."
+    );
+}
+
+#[test]
+fn the_base_url_variable_does_not_show_as_a_typed_flag_in_usage_lines() {
+    let env = TestEnv::new();
+    let out = env
+        .cli()
+        .env("NETLICENSING_BASE_URL", "http://127.0.0.1:9/core/v2/rest")
+        .arg("revoke")
+        .run()
+        .code(2);
+    assert!(
+        out.stderr
+            .contains("Usage: netlicensing-keys revoke <KEY>...\n"),
+        "{}",
+        out.stderr
+    );
+    // The variable still counts, and a blank one is unset.
+    let shown = env
+        .cli()
+        .env("NETLICENSING_BASE_URL", "http://127.0.0.1:9/core/v2/rest")
+        .vendor()
+        .args(["auth", "show"])
+        .run()
+        .ok();
+    assert!(
+        shown
+            .stdout
+            .contains("base URL: http://127.0.0.1:9/core/v2/rest\n"),
+        "{}",
+        shown.stdout
+    );
+    let shown = env
+        .cli()
+        .env("NETLICENSING_BASE_URL", " ")
+        .vendor()
+        .args(["auth", "show"])
+        .run()
+        .ok();
+    assert!(
+        shown
+            .stdout
+            .contains("base URL: https://go.netlicensing.io/core/v2/rest\n"),
+        "{}",
+        shown.stdout
     );
 }

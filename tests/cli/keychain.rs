@@ -355,6 +355,14 @@ fn vendor_login_round_trip_through_the_keychain() {
         "{}",
         refused.stderr
     );
+    // The profile is still shown, its secret as not stored.
+    let shown = cli().args(["auth", "show"]).run().ok().stdout;
+    let expected = format!("profile:  {profile}\nmethod:   vendor login\nusername: jane\n");
+    assert!(shown.starts_with(&expected), "{shown}");
+    assert!(
+        shown.contains("secret:   not stored (log in with"),
+        "{shown}"
+    );
     settings_ok("after logout");
     assert!(
         env.settings_text()

@@ -334,3 +334,25 @@ fn a_damaged_settings_file_is_kept_and_defaults_are_used() {
     env.cli().args(["profile", "add", "fresh"]).run().ok();
     assert_eq!(profile_names(&env), ["fresh"]);
 }
+
+#[test]
+fn a_proxy_address_is_checked_when_a_profile_is_added() {
+    let env = TestEnv::new();
+    let out = env
+        .cli()
+        .args([
+            "profile",
+            "add",
+            "work",
+            "--https-proxy",
+            "socks9://jane:secret@proxy:1080",
+        ])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "--https-proxy: the proxy address must start with http:// or https://, not socks9://."
+    );
+    assert!(!out.all_output().contains("secret"));
+    assert_eq!(env.settings_text(), "");
+}

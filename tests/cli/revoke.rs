@@ -97,6 +97,19 @@ fn revoke_refuses_unknown_too_short_and_non_api_key_tokens() {
         .code(5);
     assert_eq!(out.error_line(), "No API key ends with 'ffff9999'.");
 
+    // A key typed without its dashes is most of a secret: masked like a key.
+    let mistyped = "3f6c1e2a9b474d85a1c36e0f2b8d7a";
+    let out = vendor(&env, &sandbox)
+        .args(["revoke", "--yes", mistyped])
+        .run()
+        .code(5);
+    assert_eq!(out.error_line(), "No API key ends with '3f6…8d7a'.");
+    let out = vendor(&env, &sandbox)
+        .args(["revoke", "--yes", "3f6…7a5x"])
+        .run()
+        .code(5);
+    assert_eq!(out.error_line(), "No API key matches '3f6…7a5x'.");
+
     let out = vendor(&env, &sandbox)
         .args(["revoke", "--yes", "a51"])
         .run()
@@ -432,5 +445,36 @@ fn revoke_and_rotate_ask_on_a_terminal() {
     assert!(
         now.iter().any(|key| out.stdout.contains(key.as_str())),
         "the new key is shown"
+    );
+
+    // A key without a name reads as plainly.
+    let out = vendor(&env, &sandbox)
+        .args(["revoke", "4b10"])
+        .terminal()
+        .stdin("y\n")
+        .run()
+        .ok();
+    assert!(
+        out.stdout.contains(
+            "Revoke the unnamed API key (Licensee, 5b0…4b10)? This cannot be undone. [y/N] "
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Revoked the unnamed key (Licensee, 5b0…4b10)."),
+        "{}",
+        out.stdout
+    );
+    let out = vendor(&env, &sandbox)
+        .args(["rotate", "--yes", "1e66"])
+        .run()
+        .ok();
+    assert!(
+        out.stderr
+            .ends_with("Revoked the old unnamed key (Maintenance, c4e…1e66).\n"),
+        "{}",
+        out.stderr
     );
 }

@@ -227,6 +227,12 @@ fn the_sandbox_refuses_options_it_cannot_honour() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.error_line()
+            .ends_with("or add --allow-remote if that is what you want."),
+        "{}",
+        out.stderr
+    );
     assert_eq!(out.stdout, "");
     env.cli()
         .args(["sandbox", "--fail-rate", "2"])

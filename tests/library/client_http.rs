@@ -393,3 +393,119 @@ fn errors_never_contain_the_secret() {
     let text = format!("{error} {error:?}");
     assert!(!text.contains(KEY_B), "{text}");
 }
+
+#[test]
+fn reading_calls_are_tried_again_after_a_passing_failure_and_nothing_else_is() {
+    let retry = netlicensing_keys::api::Retry {
+        retries: 2,
+        first_delay: Duration::from_millis(10),
+    };
+    let good = || page(&[token(KEY_A, "APIKEY", "")], 0, Some(1), false);
+
+    // A 500, then a dropped connection, then the page.
+    let server = ScriptedServer::start(vec![
+        error_reply(500, "ServerException", "x"),
+        Reply::Close,
+        good(),
+    ]);
+    let listed = client(&server)
+        .with_retry(retry)
+        .list_api_keys()
+        .expect("listed");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(server.recorded().len(), 3);
+
+    // An unreadable body, then the page; without a retry policy it stays a failure.
+    let server = ScriptedServer::start(vec![Reply::json(200, "{\"items\":"), good()]);
+    assert!(matches!(
+        client(&server).list_api_keys(),
+        Err(ApiError::Unreadable { status: 200, .. })
+    ));
+    assert_eq!(server.recorded().len(), 1, "no retries by default");
+    assert_eq!(
+        client(&server)
+            .with_retry(retry)
+            .list_api_keys()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Bounded: three failures in a row are the answer.
+    let server = ScriptedServer::start(vec![error_reply(503, "ServerException", "busy")]);
+    let error = client(&server)
+        .with_retry(retry)
+        .check_credentials()
+        .unwrap_err();
+    assert!(
+        matches!(error, ApiError::Server { status: 503, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.recorded().len(), 3);
+
+    // A 4xx is an answer, not a hiccup.
+    let server = ScriptedServer::start(vec![
+        error_reply(401, "AuthenticationException", "no"),
+        good(),
+    ]);
+    let error = client(&server)
+        .with_retry(retry)
+        .list_api_keys()
+        .unwrap_err();
+    assert!(
+        matches!(error, ApiError::BadCredentials { .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.recorded().len(), 1);
+
+    // A create or a revoke goes once: it may have been done.
+    let server = ScriptedServer::start(vec![error_reply(500, "ServerException", "x"), good()]);
+    let error = client(&server)
+        .with_retry(retry)
+        .create_api_key(&NewApiKey::default())
+        .unwrap_err();
+    assert!(matches!(error, ApiError::Server { .. }), "{error:?}");
+    assert_eq!(server.recorded().len(), 1);
+    let number = TokenNumber::parse(KEY_B).unwrap();
+    let server = ScriptedServer::start(vec![Reply::Close, Reply::json(204, "")]);
+    assert!(
+        client(&server)
+            .with_retry(retry)
+            .delete_token(&number)
+            .is_err()
+    );
+    assert_eq!(server.recorded().len(), 1);
+}
+
+#[test]
+fn a_proxy_that_cannot_be_reached_is_named_without_its_password() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let mut config = ClientConfig::new("https://keys.example.com/core/v2/rest");
+    config.proxy = Some(format!("http://jane:pr0xy-pass@127.0.0.1:{port}"));
+    let client = Client::new(&config, Credentials::vendor_login("demo", "demo")).unwrap();
+    let error = client.check_credentials().unwrap_err();
+    assert!(matches!(error, ApiError::Proxy { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "Could not connect through the proxy http://127.0.0.1:{port} ("
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("pr0xy-pass") && !text.contains("jane"),
+        "{text}"
+    );
+    assert!(!format!("{error:?}").contains("pr0xy-pass"));
+    assert!(!error.outcome_uncertain(), "nothing reached the server");
+
+    // An unknown scheme is refused when the setting is read, before anything is sent.
+    config.proxy = Some("socks9://jane:pr0xy-pass@proxy.example.com:1080".to_owned());
+    let error = Client::new(&config, Credentials::vendor_login("demo", "demo")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "The network settings are not usable: the proxy address must start with http:// or https://, not socks9://."
+    );
+}

@@ -87,6 +87,24 @@ fn bodies_that_are_not_envelopes_keep_the_status() {
 }
 
 #[test]
+fn a_404_that_is_not_netlicensings_points_at_the_base_url() {
+    for body in [
+        &b"<!DOCTYPE html><html><body>Not Found</body></html>"[..],
+        b"",
+        b"Not Found",
+    ] {
+        let error = interpret(404, body).unwrap_err();
+        assert!(matches!(error, ApiError::NoApiHere { .. }), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains("Check the base URL: it ends with /core/v2/rest"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
 fn base_urls_need_https_except_for_loopback() {
     assert!(parse_base_url("https://go.netlicensing.io/core/v2/rest").is_ok());
     assert!(parse_base_url("http://127.0.0.1:8080/core/v2/rest").is_ok());
