@@ -110,6 +110,10 @@ impl AuthForm {
             self.base_url.trim().trim_end_matches('/').to_owned()
         };
         parse_base_url(&base_url).map_err(|e| e.to_string())?;
+        // Checked here, not only when a call is made: a loopback base URL never uses the proxy,
+        // so Test connection would pass and a proxy that cannot work would be saved.
+        crate::api::validate_proxy(&self.https_proxy)
+            .map_err(|why| format!("The HTTPS proxy cannot be used: {why}."))?;
         let optional = |text: &str| {
             let text = text.trim();
             (!text.is_empty()).then(|| text.to_owned())
@@ -165,5 +169,20 @@ mod tests {
         let profile = form.profile().unwrap_or_default();
         assert_eq!(profile.base_url, "https://example.com/rest");
         assert!(!format!("{profile:?}").contains("secret-key-value"));
+    }
+
+    #[test]
+    fn a_proxy_that_cannot_work_is_refused_before_it_is_saved() {
+        let mut form = AuthForm::new_profile("Work");
+        form.https_proxy = "socks9://proxy.example.com:1080".into();
+        let error = form.profile().unwrap_err();
+        assert!(
+            error.starts_with("The HTTPS proxy cannot be used:"),
+            "{error}"
+        );
+        form.https_proxy = "http://proxy.example.com:3128".into();
+        assert!(form.profile().is_ok());
+        form.https_proxy = "  ".into();
+        assert_eq!(form.profile().map(|p| p.network.https_proxy), Ok(None));
     }
 }

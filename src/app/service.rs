@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::api::{
     Access, ApiError, ApiKey, Client, ClientConfig, Credentials, ListOptions, ListProgress,
-    NewApiKey, TokenNumber,
+    NewApiKey, Retry, TokenNumber,
 };
 
 /// The calls the app makes. Every method blocks; the app calls them on worker threads.
@@ -39,10 +39,12 @@ impl KeyService for Client {
 pub type Connector =
     Arc<dyn Fn(&ClientConfig, Credentials) -> Result<Arc<dyn KeyService>, ApiError> + Send + Sync>;
 
-/// The connector of the product: the real HTTP client.
+/// The connector of the product: the real HTTP client. Reading calls are tried again briefly
+/// on a 5xx, a dropped connection or an unreadable body, as on the command line: one bad page
+/// out of a hundred must not fail a whole list.
 pub fn http_connector() -> Connector {
     Arc::new(|config, credentials| {
-        let client = Client::new(config, credentials)?;
+        let client = Client::new(config, credentials)?.with_retry(Retry::BRIEF);
         Ok(Arc::new(client) as Arc<dyn KeyService>)
     })
 }

@@ -333,6 +333,31 @@ fn test_connection_explains_a_server_that_never_answers() {
 }
 
 #[test]
+fn a_proxy_that_cannot_work_is_not_saved() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = first_run(&world);
+    new_profile_form(&mut harness, "Work", &sandbox.base_url());
+    type_into(&mut harness, "API key", ADMIN_KEY);
+    click(&mut harness, "Network settings");
+    harness.run();
+    type_into(
+        &mut harness,
+        "HTTPS proxy",
+        "socks9://proxy.example.com:1080",
+    );
+
+    click_and_wait(&mut harness, "Save");
+    assert!(
+        has_label_containing(&harness, "The HTTPS proxy cannot be used"),
+        "{:?}",
+        labels(&harness)
+    );
+    assert!(!world.settings_text().contains("socks9"));
+    assert_eq!(world.saved_secret("Work", AuthMethod::ApiKey), None);
+}
+
+#[test]
 fn test_connection_explains_a_failed_tls_handshake() {
     // Answers plain HTTP where TLS is expected.
     let plain = TcpListener::bind("127.0.0.1:0").unwrap();

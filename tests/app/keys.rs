@@ -491,13 +491,30 @@ fn the_window_stays_responsive_while_the_server_takes_seconds() {
 }
 
 #[test]
+fn one_bad_answer_is_tried_again_and_the_list_loads() {
+    let sandbox = sandbox();
+    let proxy = FaultyProxy::start(&sandbox);
+    let world = World::with_sandbox_url(proxy.base_url.clone());
+    let mut harness = world.open_sandbox();
+
+    sandbox.malform_next(1);
+    click_and_wait(&mut harness, "⟳ Refresh");
+    assert!(status_text(&harness).contains("6 API keys loaded"));
+    proxy.answer_500(1);
+    click_and_wait(&mut harness, "⟳ Refresh");
+    assert!(status_text(&harness).contains("6 API keys loaded"));
+    assert_eq!(masked_keys_in_order(&harness), seed_order());
+}
+
+#[test]
 fn a_malformed_answer_is_reported_in_words_and_the_rows_stay() {
     let sandbox = sandbox();
     let world = World::new(&sandbox);
     let mut harness = world.open_sandbox();
     let before = masked_keys_in_order(&harness);
 
-    sandbox.malform_next(1);
+    // The first try and both retries.
+    sandbox.malform_next(3);
     click_and_wait(&mut harness, "⟳ Refresh");
 
     let status = status_text(&harness);
@@ -531,7 +548,8 @@ fn a_server_error_is_reported_in_words_and_the_rows_stay() {
     let before = masked_keys_in_order(&harness);
     assert_eq!(before, seed_order());
 
-    proxy.answer_500(1);
+    // The first try and both retries.
+    proxy.answer_500(3);
     click_and_wait(&mut harness, "⟳ Refresh");
 
     let status = status_text(&harness);
