@@ -14,6 +14,7 @@ use reqwest::{Method, Url};
 use super::credentials::Credentials;
 use super::envelope::{self, Envelope};
 use super::error::ApiError;
+use super::retry::{Retry, worth_retrying};
 use super::token::{API_KEY_TOKEN_TYPE, ApiKey, NewApiKey, TokenNumber};
 use super::transport;
 
@@ -40,31 +41,6 @@ impl ClientConfig {
             extra_ca_file: None,
         }
     }
-}
-
-/// How often a call that only reads (a GET: a list page, one key, the credential check) is
-/// tried again after a failure that may pass: a 5xx, a dropped connection, an unreadable body.
-/// Never after a 4xx, a timeout (that would multiply the wait) or a failure to connect, and
-/// never for a call that changes something (POST, DELETE): it may have been done already.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Retry {
-    /// Attempts after the first one.
-    pub retries: u32,
-    /// The wait before the first retry; it doubles before each further one.
-    pub first_delay: Duration,
-}
-
-impl Retry {
-    /// No second attempt: the client's default.
-    pub const NONE: Retry = Retry {
-        retries: 0,
-        first_delay: Duration::ZERO,
-    };
-    /// Two more attempts, after 250 ms and 500 ms: what the command line uses.
-    pub const BRIEF: Retry = Retry {
-        retries: 2,
-        first_delay: Duration::from_millis(250),
-    };
 }
 
 /// A NetLicensing client for one account.
@@ -347,16 +323,6 @@ impl Client {
             .map_err(|e| transport::classify(&e, &self.host, self.request_timeout))?;
         interpret(status, &body)
     }
-}
-
-/// Failures that may pass on their own: a server error, a dropped connection, a body that could
-/// not be read. A 4xx will not change, a timeout would multiply the wait, and a failure to
-/// connect (refused, no such name, TLS) is not a moment's hiccup.
-fn worth_retrying(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Server { .. } | ApiError::Unreadable { .. } | ApiError::Network { .. }
-    )
 }
 
 /// One page of a key list.

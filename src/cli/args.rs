@@ -242,11 +242,11 @@ pub struct ProfileAddArgs {
     /// Extra CA certificate file (PEM) for networks that inspect TLS
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
-    /// Seconds to wait for a connection
-    #[arg(long, value_name = "SECONDS")]
+    /// Seconds to wait for a connection (1 to 3600)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_whole_seconds, allow_negative_numbers = true)]
     pub connect_timeout: Option<u64>,
-    /// Seconds to wait for each answer
-    #[arg(long, value_name = "SECONDS")]
+    /// Seconds to wait for each answer (1 to 3600)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_whole_seconds, allow_negative_numbers = true)]
     pub request_timeout: Option<u64>,
 }
 
@@ -262,13 +262,13 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
     /// Add this many generated API keys (at most 1000000)
-    #[arg(long, default_value_t = 0, value_name = "N", value_parser = parse_seed_keys)]
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = parse_seed_keys, allow_negative_numbers = true)]
     pub seed_keys: usize,
-    /// Delay every answer by this many milliseconds
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    /// Delay every answer by this many milliseconds (at most 60000)
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = parse_latency_ms, allow_negative_numbers = true)]
     pub latency_ms: u64,
     /// Share of answers (0 to 1) that fail with a 500 or a dropped connection
-    #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = parse_rate)]
+    #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = parse_rate, allow_negative_numbers = true)]
     pub fail_rate: f64,
 }
 
@@ -287,6 +287,22 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
         _ => Err(
             "give a number of seconds greater than 0 (such as 30 or 0.5), at most 3600".to_owned(),
         ),
+    }
+}
+
+/// A profile's timeouts are whole seconds in the settings file; 0 would be taken for the default.
+fn parse_whole_seconds(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(seconds) if (1..=3600).contains(&seconds) => Ok(seconds),
+        _ => Err("give a whole number of seconds from 1 to 3600".to_owned()),
+    }
+}
+
+/// The sandbox's fault endpoint takes the same range.
+fn parse_latency_ms(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(ms) if ms <= 60_000 => Ok(ms),
+        _ => Err("give a whole number of milliseconds from 0 to 60000".to_owned()),
     }
 }
 

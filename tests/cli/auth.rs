@@ -297,6 +297,25 @@ fn login_with_a_username_means_the_vendor_login() {
         out.stderr
     );
 
+    // On a terminal it asks for the password, without echo.
+    #[cfg(target_os = "linux")]
+    {
+        let out = env
+            .cli()
+            .base_url(&sandbox.base_url())
+            .args(["auth", "login", "--username", "demo"])
+            .terminal()
+            .stdin("demo\n")
+            .run()
+            .code(1);
+        assert!(out.stdout.contains("Password: "), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("Checked: vendor login: full access."),
+            "{}",
+            out.stdout
+        );
+    }
+
     let out = env
         .cli()
         .base_url(&sandbox.base_url())

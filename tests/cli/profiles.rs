@@ -356,3 +356,27 @@ fn a_proxy_address_is_checked_when_a_profile_is_added() {
     assert!(!out.all_output().contains("secret"));
     assert_eq!(env.settings_text(), "");
 }
+
+#[test]
+fn a_profiles_timeouts_are_checked_when_it_is_added() {
+    let env = TestEnv::new();
+    for (option, value) in [
+        ("--connect-timeout", "0"),
+        ("--connect-timeout", "-5"),
+        ("--request-timeout", "3601"),
+    ] {
+        let out = env
+            .cli()
+            .args(["profile", "add", "work", option, value])
+            .run()
+            .code(2);
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: invalid value '{value}' for '{option} <SECONDS>': give a whole number of seconds from 1 to 3600\n"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(env.settings_text(), "");
+}

@@ -238,10 +238,34 @@ fn the_sandbox_refuses_options_it_cannot_honour() {
         .args(["sandbox", "--fail-rate", "2"])
         .run()
         .code(2);
-    env.cli()
-        .args(["sandbox", "--latency-ms", "-1"])
-        .run()
-        .code(2);
+    // Negative numbers get the option's own sentence, not clap's "unexpected argument".
+    for (option, value, sentence) in [
+        (
+            "--latency-ms",
+            "-1",
+            "give a whole number of milliseconds from 0 to 60000",
+        ),
+        (
+            "--latency-ms",
+            "60001",
+            "give a whole number of milliseconds from 0 to 60000",
+        ),
+        (
+            "--seed-keys",
+            "-3",
+            "give a number of keys from 0 to 1000000",
+        ),
+        ("--fail-rate", "-0.5", "give a number between 0 and 1"),
+    ] {
+        let out = env.cli().args(["sandbox", option, value]).run().code(2);
+        assert!(
+            out.stderr
+                .starts_with(&format!("error: invalid value '{value}' for '{option} <")),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(sentence), "{}", out.stderr);
+    }
     // Far too many keys to allocate: refused before anything is allocated.
     let out = env
         .cli()
