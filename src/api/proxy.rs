@@ -15,6 +15,12 @@ pub fn validate_proxy(text: &str) -> Result<(), String> {
     if text.is_empty() {
         return Ok(());
     }
+    if !text.contains("://") {
+        return Err(
+            "the proxy address needs http:// or https:// in front, such as http://proxy.example.com:3128"
+                .to_owned(),
+        );
+    }
     let Ok(url) = Url::parse(text) else {
         return Err(
             "the proxy address is not a URL; write it as http://proxy.example.com:3128".to_owned(),
@@ -36,6 +42,13 @@ pub fn validate_proxy(text: &str) -> Result<(), String> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("the proxy address has no host name".to_owned());
+    }
+    // The address is kept in the settings file, which never holds a secret.
+    if url.password().is_some() {
+        return Err(
+            "a proxy password cannot be kept in the settings, which are a plain file; leave the password out of the address, or set the HTTPS_PROXY environment variable for a proxy that needs one"
+                .to_owned(),
+        );
     }
     Ok(())
 }
@@ -66,7 +79,7 @@ mod tests {
             "  ",
             "http://proxy.example.com:3128",
             "https://proxy.example.com",
-            "http://jane:s3cret@proxy.example.com:8080/",
+            "http://jane@proxy.example.com:8080/",
         ] {
             assert_eq!(validate_proxy(ok), Ok(()), "{ok}");
         }
@@ -83,17 +96,21 @@ mod tests {
                 .unwrap_err()
                 .contains("SOCKS proxies are not supported")
         );
-        assert_eq!(
-            validate_proxy("proxy.example.com:3128"),
-            Err(
-                "the proxy address must start with http:// or https://, not proxy.example.com://"
-                    .to_owned()
-            )
+        assert!(
+            validate_proxy("proxy.example.com:3128")
+                .unwrap_err()
+                .starts_with("the proxy address needs http:// or https:// in front")
+        );
+        let error = validate_proxy("http://jane:s3cret@proxy.example.com:8080").unwrap_err();
+        assert!(
+            error.starts_with("a proxy password cannot be kept in the settings")
+                && !error.contains("s3cret"),
+            "{error}"
         );
         let error = validate_proxy("http://jane:s3cret@").unwrap_err();
         assert!(!error.contains("s3cret"), "{error}");
         assert!(
-            validate_proxy("just words")
+            validate_proxy("http://just words")
                 .unwrap_err()
                 .starts_with("the proxy address is not a URL")
         );

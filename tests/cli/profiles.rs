@@ -355,6 +355,27 @@ fn a_proxy_address_is_checked_when_a_profile_is_added() {
     );
     assert!(!out.all_output().contains("secret"));
     assert_eq!(env.settings_text(), "");
+
+    // A password in the address would go to the settings file.
+    let out = env
+        .cli()
+        .args([
+            "profile",
+            "add",
+            "work",
+            "--https-proxy",
+            "http://jane:secret@proxy:3128",
+        ])
+        .run()
+        .code(2);
+    assert!(
+        out.error_line()
+            .starts_with("--https-proxy: a proxy password cannot be kept in the settings"),
+        "{}",
+        out.error_line()
+    );
+    assert!(!out.all_output().contains("secret"));
+    assert_eq!(env.settings_text(), "");
 }
 
 #[test]
