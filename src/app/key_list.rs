@@ -214,12 +214,28 @@ impl KeyList {
         self.all_visible_selected = None;
     }
 
-    pub fn selected_keys(&self) -> Vec<ApiKey> {
-        self.keys
-            .iter()
-            .filter(|k| self.selected.contains(k.number.expose()))
-            .cloned()
-            .collect()
+    /// The selected keys in the table's order; selected keys the filter hides come last.
+    pub fn selected_keys(&mut self) -> Vec<ApiKey> {
+        let is_selected = |key: &ApiKey| self.selected.contains(key.number.expose());
+        let visible = self
+            .visible
+            .get_or_insert_with(|| select(&self.keys, &self.query, self.order));
+        let mut shown = vec![false; self.keys.len()];
+        let mut keys = Vec::with_capacity(self.selected.len());
+        for &index in visible.iter() {
+            shown[index] = true;
+            if is_selected(&self.keys[index]) {
+                keys.push(self.keys[index].clone());
+            }
+        }
+        keys.extend(
+            self.keys
+                .iter()
+                .zip(shown)
+                .filter(|(key, shown)| !shown && is_selected(key))
+                .map(|(key, _)| key.clone()),
+        );
+        keys
     }
 
     pub fn selection_len(&self) -> usize {

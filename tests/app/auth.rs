@@ -827,3 +827,51 @@ fn a_keychain_waiting_for_its_unlock_prompt_does_not_freeze_the_window() {
     );
     assert_eq!(harness.state().keys().keys().len(), 6);
 }
+
+#[test]
+fn revoking_or_rotating_the_key_the_app_signs_in_with_warns_first() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    save_secret(&world, "Work", AuthMethod::ApiKey, ADMIN_KEY);
+    let mut harness = world.open(
+        settings_with("Work", &sandbox, AuthMethod::ApiKey),
+        LaunchOptions::default(),
+    );
+    let warning = "This app signs in with this key (profile Work)";
+    let own = masked(ADMIN_KEY);
+
+    click(&mut harness, &format!("Revoke key {own}"));
+    harness.run();
+    assert!(
+        has_label(&harness, "Revoke API key"),
+        "one key: singular title"
+    );
+    assert!(
+        has_label_containing(&harness, warning),
+        "{:?}",
+        labels(&harness)
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+
+    click(
+        &mut harness,
+        &format!("Revoke key {}", masked(ANALYTICS_KEY)),
+    );
+    harness.run();
+    assert!(!has_label_containing(&harness, "This app signs in with"));
+    harness.key_press(Key::Escape);
+    harness.run();
+
+    click(&mut harness, &format!("Rotate key {own}"));
+    harness.run();
+    click_and_wait(&mut harness, "Create the new key");
+    assert!(has_label_containing(
+        &harness,
+        "This app signs in with the old key (profile Work)"
+    ));
+    assert!(
+        server_key(&sandbox, ADMIN_KEY).is_some(),
+        "nothing revoked yet"
+    );
+}

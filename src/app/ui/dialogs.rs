@@ -2,7 +2,7 @@
 
 use egui::{Id, RichText, Ui};
 
-use crate::api::{ApiKey, Role};
+use crate::api::{ApiKey, Credentials, Role};
 
 use super::super::command::Command;
 use super::super::dialogs::{CreateForm, Dialog, RevokeForm, RotateFlow};
@@ -11,12 +11,21 @@ use super::widgets;
 
 pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>) {
     let tasks = &app.tasks;
+    // The key this app signs in with, if it signs in with one: revoking it locks the app out.
+    let signed_in_with = app.connection.as_ref().and_then(|c| match &c.credentials {
+        Credentials::ApiKey(key) => Some(SignedInKey {
+            number: key.expose(),
+            profile: &c.profile_name,
+        }),
+        Credentials::VendorLogin { .. } => None,
+    });
     let Some(dialog) = &mut app.dialog else {
         return;
     };
     let (id, title) = match dialog {
         Dialog::Create(_) => ("create_dialog", "Add API Key"),
         Dialog::Created(_) => ("created_dialog", "API key created"),
+        Dialog::Revoke(form) if form.keys.len() == 1 => ("revoke_dialog", "Revoke API key"),
         Dialog::Revoke(_) => ("revoke_dialog", "Revoke API keys"),
         Dialog::Rotate(_) => ("rotate_dialog", "Rotate API key"),
     };
@@ -27,8 +36,8 @@ pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>)
         match dialog {
             Dialog::Create(form) => create(ui, form, tasks, commands),
             Dialog::Created(key) => created(ui, key, commands),
-            Dialog::Revoke(form) => revoke(ui, form, tasks, commands),
-            Dialog::Rotate(flow) => rotate(ui, flow, tasks, commands),
+            Dialog::Revoke(form) => revoke(ui, form, signed_in_with, tasks, commands),
+            Dialog::Rotate(flow) => rotate(ui, flow, signed_in_with, tasks, commands),
         }
     });
     if response.should_close() {
@@ -138,7 +147,26 @@ fn created(ui: &mut Ui, key: &ApiKey, commands: &mut Vec<Command>) {
     }
 }
 
-fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<Command>) {
+/// The API key the app is signed in with, and the profile that holds it.
+#[derive(Clone, Copy)]
+struct SignedInKey<'a> {
+    number: &'a str,
+    profile: &'a str,
+}
+
+impl SignedInKey<'_> {
+    fn is(self, key: &ApiKey) -> bool {
+        key.number.expose() == self.number
+    }
+}
+
+fn revoke(
+    ui: &mut Ui,
+    form: &mut RevokeForm,
+    signed_in_with: Option<SignedInKey<'_>>,
+    tasks: &Tasks,
+    commands: &mut Vec<Command>,
+) {
     let count = form.keys.len();
     ui.label(if count == 1 {
         "Revoke this API key? Software that uses it stops working at once. This cannot be undone.".to_owned()
@@ -156,6 +184,21 @@ fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<
                 });
             }
         });
+    if let Some(own) = signed_in_with.filter(|own| form.keys.iter().any(|k| own.is(k))) {
+        widgets::warning_text(
+            ui,
+            &format!(
+                "This app signs in with {} (profile {}). Once it is revoked, the app cannot reach NetLicensing until you sign in with another API key or the vendor login.",
+                if count == 1 {
+                    "this key"
+                } else {
+                    "one of these keys"
+                },
+                own.profile
+            ),
+        );
+    }
+    let mut enter_pressed = false;
     if form.needs_typed_count() {
         ui.horizontal(|ui| {
             let label = ui.label(format!("Type {count} to confirm"));
@@ -166,6 +209,7 @@ fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<
             if std::mem::take(&mut form.focus_typed) {
                 field.request_focus();
             }
+            enter_pressed = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         });
     }
     if let Some(error) = &form.error {
@@ -178,12 +222,10 @@ fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<
         } else {
             format!("Revoke {count} keys")
         };
-        if widgets::busy_button(
-            ui,
-            &label,
-            tasks.revoke.is_some(),
-            form.is_confirmed() && count > 0,
-        ) {
+        let can_confirm = form.is_confirmed() && count > 0;
+        let clicked = widgets::busy_button(ui, &label, tasks.revoke.is_some(), can_confirm);
+        // Enter in the count field confirms, as the typed count says the user means it.
+        if clicked || (enter_pressed && can_confirm && tasks.revoke.is_none()) {
             commands.push(Command::ConfirmRevoke);
         }
         if ui.button("Cancel").clicked() {
@@ -192,7 +234,13 @@ fn revoke(ui: &mut Ui, form: &mut RevokeForm, tasks: &Tasks, commands: &mut Vec<
     });
 }
 
-fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<Command>) {
+fn rotate(
+    ui: &mut Ui,
+    flow: &mut RotateFlow,
+    signed_in_with: Option<SignedInKey<'_>>,
+    tasks: &Tasks,
+    commands: &mut Vec<Command>,
+) {
     let old = &flow.old;
     ui.horizontal(|ui| {
         ui.label("Replacing");
@@ -238,6 +286,15 @@ fn rotate(ui: &mut Ui, flow: &mut RotateFlow, tasks: &Tasks, commands: &mut Vec<
                     commands.push(Command::Copy(new.clone()));
                 }
             });
+            if let Some(own) = signed_in_with.filter(|own| own.is(&flow.old)) {
+                widgets::warning_text(
+                    ui,
+                    &format!(
+                        "This app signs in with the old key (profile {}): enter the new key in Settings before you revoke the old one, or the app is locked out.",
+                        own.profile
+                    ),
+                );
+            }
             ui.checkbox(&mut flow.clients_moved, "My clients use the new key now");
             if let Some(error) = &flow.error {
                 widgets::error_text(ui, error);
