@@ -875,3 +875,20 @@ fn revoking_or_rotating_the_key_the_app_signs_in_with_warns_first() {
         "nothing revoked yet"
     );
 }
+
+#[test]
+fn switching_the_sign_in_method_moves_no_field_sideways() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = first_run(&world);
+    new_profile_form(&mut harness, "Work", &sandbox.base_url());
+    let base_url = harness.get_by_label("Base URL").rect();
+    click(&mut harness, "Vendor login (Basic Auth)");
+    harness.run();
+    assert_eq!(harness.get_by_label("Base URL").rect(), base_url);
+    let password = harness.get_by_label("Password").rect();
+    assert!(
+        (password.left() - base_url.left()).abs() < 0.5,
+        "the fields are not aligned: {password:?} under {base_url:?}"
+    );
+}

@@ -156,7 +156,17 @@ fn a_bad_private_key_is_refused_inline_and_nothing_is_sent() {
         "Private key (optional)",
         "-----BEGIN RSA PRIVATE KEY-----\nQUJD\n-----END RSA PRIVATE KEY-----",
     );
+    let create = harness.get_by_label("Create").rect();
+    let title = harness.get_by_label("Add API Key").rect();
     click_and_wait(&mut harness, "Create");
+    assert_eq!(
+        (
+            harness.get_by_label("Add API Key").rect(),
+            harness.get_by_label("Create").rect()
+        ),
+        (title, create),
+        "the error moved the dialog: a second click would miss Create"
+    );
 
     assert!(
         has_label_containing(

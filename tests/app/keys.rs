@@ -430,6 +430,7 @@ fn a_refresh_keeps_the_rows_shows_a_spinner_and_cannot_run_twice() {
     let mut harness = world.open_sandbox();
     let before = masked_keys_in_order(&harness);
     assert_eq!(before.len(), 3);
+    let add_button = harness.get_by_label("+ Add API Key").rect();
 
     service.hold(Call::List);
     click(&mut harness, "⟳ Refresh");
@@ -437,6 +438,11 @@ fn a_refresh_keeps_the_rows_shows_a_spinner_and_cannot_run_twice() {
     harness.step();
 
     assert!(!is_enabled(&harness, "⟳ Refresh"), "no second refresh");
+    assert_eq!(
+        harness.get_by_label("+ Add API Key").rect(),
+        add_button,
+        "the spinner pushed the next button aside"
+    );
     assert!(
         harness
             .query_by_role(egui::accesskit::Role::ProgressIndicator)

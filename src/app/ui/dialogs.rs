@@ -29,7 +29,12 @@ pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>)
         Dialog::Revoke(_) => ("revoke_dialog", "Revoke API keys"),
         Dialog::Rotate(_) => ("rotate_dialog", "Rotate API key"),
     };
-    let response = egui::Modal::new(Id::unique(id)).show(ctx, |ui| {
+    // Anchored by the top, not centred: an error or a warning that appears grows the dialog
+    // downwards, and its title and fields (and the button just clicked) stay where they were.
+    let top = (ctx.content_rect().height() * 0.12).max(24.0);
+    let area =
+        egui::Modal::default_area(Id::unique(id)).anchor(egui::Align2::CENTER_TOP, [0.0, top]);
+    let response = egui::Modal::new(Id::unique(id)).area(area).show(ctx, |ui| {
         ui.set_width(540.0);
         ui.heading(title);
         ui.add_space(6.0);
@@ -107,9 +112,6 @@ fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<
                 });
         });
     });
-    if let Some(error) = &form.error {
-        widgets::error_text(ui, error);
-    }
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         if widgets::busy_button(ui, "Create", tasks.create.is_some(), true) {
@@ -119,6 +121,10 @@ fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<
             commands.push(Command::CloseDialog);
         }
     });
+    // Under the buttons, so that a second click on Create still meets it.
+    if let Some(error) = &form.error {
+        widgets::error_text(ui, error);
+    }
 }
 
 fn created(ui: &mut Ui, key: &ApiKey, commands: &mut Vec<Command>) {

@@ -7,8 +7,11 @@ use crate::api::Role;
 /// Form rows with their labels in one column and their fields aligned in the next. Fill it
 /// with [`text_field`], [`secret_field`] and [`form_row`].
 pub fn form<R>(ui: &mut Ui, id: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
+    // A fixed least width for the labels: switching the sign-in method swaps "Username" and
+    // "Password" for "API key", and the fields must not move sideways.
     egui::Grid::new(id)
         .num_columns(2)
+        .min_col_width(100.0)
         .spacing([8.0, 6.0])
         .show(ui, add)
         .inner
@@ -102,18 +105,23 @@ pub fn banner(ui: &mut Ui, color: Color32, add: impl FnOnce(&mut Ui)) {
         });
 }
 
-/// A button that shows a spinner and cannot be clicked while its call runs.
+/// A button that shows a spinner and cannot be clicked while its call runs. The spinner is
+/// drawn inside the button, over its text, so that nothing beside it moves when a call starts.
 pub fn busy_button(ui: &mut Ui, text: &str, busy: bool, enabled: bool) -> bool {
-    ui.horizontal(|ui| {
-        let clicked = ui
-            .add_enabled(enabled && !busy, egui::Button::new(text))
-            .clicked();
-        if busy {
-            ui.add(egui::Spinner::new());
-        }
-        clicked
-    })
-    .inner
+    let response = ui.add_enabled(enabled && !busy, egui::Button::new(text));
+    if busy {
+        let rect = response.rect;
+        let look = ui.visuals().widgets.inactive;
+        ui.painter()
+            .rect_filled(rect.shrink(1.0), look.corner_radius, look.weak_bg_fill);
+        let size = rect.height() * 0.8;
+        let spinner = egui::Rect::from_center_size(rect.center(), egui::vec2(size, size));
+        egui::Spinner::new().paint_at(ui, spinner);
+        // For assistive technology (and the tests) the spinner is a progress indicator.
+        ui.interact(spinner, response.id.with("busy"), egui::Sense::hover())
+            .widget_info(|| egui::WidgetInfo::new(egui::Role::ProgressIndicator));
+    }
+    response.clicked()
 }
 
 /// A creation date for people: `2026-01-02 14:05 UTC`, or the server's text as it came.
