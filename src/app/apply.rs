@@ -63,6 +63,12 @@ impl KeysApp {
             Command::NewProfile => {
                 self.auth_form = AuthForm::new_profile(&self.unused_profile_name());
                 self.screen = Screen::Settings;
+                // What failed for the open profile is not about the new one.
+                self.connection_error = None;
+                self.status.info(format!(
+                    "New profile {}: choose how to sign in, then Test connection or Save.",
+                    self.auth_form.profile_name
+                ));
             }
             Command::DeleteProfile => self.delete_profile(),
             Command::CreateKeyAndSwitch(role) => self.create_key_and_switch(role),

@@ -25,6 +25,14 @@ impl KeysApp {
             }
         }
         if let Some(result) = take_ready(&mut self.tasks.test) {
+            // Said in the status line too, where an older message would otherwise still stand.
+            match &result {
+                Ok(access) if access.is_enough() => {
+                    self.status.info(super::ui::connected_text(*access));
+                }
+                Ok(access) => self.status.error(format!("Connected, but {access}.")),
+                Err(error) => self.status.error(error.to_string()),
+            }
             self.auth_form.test_result = Some(result.map_err(|e| e.to_string()));
         }
         if let Some(result) = take_ready(&mut self.tasks.create) {

@@ -211,7 +211,7 @@ fn test_connection_says_what_the_credentials_may_do() {
     assert!(
         has_label(
             &harness,
-            "✔ Connected: API key with role Admin: may manage API keys."
+            "✔ Connected. API key with role Admin: may manage API keys."
         ),
         "{:?}",
         labels(&harness)
@@ -233,7 +233,7 @@ fn test_connection_says_what_the_credentials_may_do() {
     click_and_wait(&mut harness, "Test connection");
     assert!(has_label(
         &harness,
-        "✔ Connected: vendor login: full access."
+        "✔ Connected. Vendor login: full access."
     ));
 }
 
@@ -447,7 +447,7 @@ fn test_connection_shows_a_spinner_and_cannot_run_twice() {
     assert_eq!(service.started(Call::Probe), 1);
     assert!(has_label(
         &harness,
-        "✔ Connected: vendor login: full access."
+        "✔ Connected. Vendor login: full access."
     ));
 }
 
@@ -665,7 +665,7 @@ fn the_read_only_sandbox_profile_tests_without_saving() {
     click_and_wait(&mut harness, "Test connection");
     assert!(has_label(
         &harness,
-        "✔ Connected: vendor login: full access."
+        "✔ Connected. Vendor login: full access."
     ));
     assert!(!world.settings_path().exists());
 }
@@ -690,7 +690,7 @@ fn test_connection_with_nothing_typed_tests_the_saved_secret() {
     assert!(
         has_label(
             &harness,
-            "✔ Connected: API key with role Admin: may manage API keys."
+            "✔ Connected. API key with role Admin: may manage API keys."
         ),
         "{:?}",
         labels(&harness)
@@ -759,7 +759,7 @@ fn a_test_result_goes_when_the_credentials_change() {
     new_profile_form(&mut harness, "Work", &sandbox.base_url());
     type_into(&mut harness, "API key", ADMIN_KEY);
     click_and_wait(&mut harness, "Test connection");
-    let success = "✔ Connected: API key with role Admin: may manage API keys.";
+    let success = "✔ Connected. API key with role Admin: may manage API keys.";
     assert!(has_label(&harness, success));
 
     type_into(&mut harness, "API key", "-typo");
@@ -769,16 +769,19 @@ fn a_test_result_goes_when_the_credentials_change() {
     );
 
     click_and_wait(&mut harness, "Test connection");
-    assert!(
-        has_label_containing(&harness, "⚠ "),
-        "{:?}",
+    let failure = format!("⚠ {}", status_text(&harness));
+    assert_eq!(
+        count_label(&harness, &failure),
+        2,
+        "beside the button and in the status line: {:?}",
         labels(&harness)
     );
     click(&mut harness, "Vendor login (Basic Auth)");
     harness.run();
-    assert!(
-        !has_label_containing(&harness, "⚠ "),
-        "a failure of the API key is not the vendor login's: {:?}",
+    assert_eq!(
+        count_label(&harness, &failure),
+        1,
+        "a failure of the API key is not the vendor login's (the status line keeps its history): {:?}",
         labels(&harness)
     );
 }
@@ -891,4 +894,24 @@ fn switching_the_sign_in_method_moves_no_field_sideways() {
         (password.left() - base_url.left()).abs() < 0.5,
         "the fields are not aligned: {password:?} under {base_url:?}"
     );
+}
+
+#[test]
+fn a_new_profile_does_not_show_the_error_of_the_profile_before() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    // No secret saved for "Work": opening it fails.
+    let mut harness = world.open(
+        settings_with("Work", &sandbox, AuthMethod::ApiKey),
+        LaunchOptions::default(),
+    );
+    assert_eq!(harness.state().screen(), Screen::Settings);
+    let error = format!("⚠ {}", status_text(&harness));
+    assert!(error.contains("Work"), "{error}");
+    assert_eq!(count_label(&harness, &error), 2, "{:?}", labels(&harness));
+
+    choose(&mut harness, "Profile", "New profile…");
+    assert_eq!(count_label(&harness, &error), 0, "{:?}", labels(&harness));
+    let status = status_text(&harness);
+    assert!(status.starts_with("New profile "), "{status}");
 }

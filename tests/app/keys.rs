@@ -591,7 +591,7 @@ fn a_broken_settings_file_is_reported_and_stays_reported_after_start_up() {
 }
 
 #[test]
-fn a_long_error_is_cut_in_the_status_line_and_the_freshness_stays_whole() {
+fn a_long_error_wraps_in_the_status_line_and_the_freshness_stays_whole() {
     let service = FakeService::new(three_keys());
     let world = World::with_fake(&service);
     let mut harness = world.open_sandbox();
@@ -619,5 +619,9 @@ fn a_long_error_is_cut_in_the_status_line_and_the_freshness_stays_whole() {
     assert!(
         status.right() <= freshness.left() && window.contains_rect(status),
         "the status line's message at {status:?} runs into the freshness at {freshness:?}"
+    );
+    assert!(
+        status.height() > 2.5 * freshness.height(),
+        "a long message is read on three lines, not cut on one: {status:?}"
     );
 }

@@ -223,7 +223,7 @@ fn results_section(ui: &mut Ui, form: &AuthForm) {
     match &form.test_result {
         Some(Ok(access)) if access.is_enough() => {
             ui.label(
-                RichText::new(format!("✔ Connected: {access}."))
+                RichText::new(format!("✔ {}", connected_text(*access)))
                     .color(ui.visuals().widgets.active.fg_stroke.color),
             );
         }
@@ -296,4 +296,15 @@ fn way_forward_section(
             );
         }
     }
+}
+
+/// "Connected. Vendor login: full access." (the status line says it too).
+pub fn connected_text(access: crate::api::Access) -> String {
+    let access = access.to_string();
+    let mut chars = access.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    format!("Connected. {capitalised}.")
 }

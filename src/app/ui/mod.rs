@@ -2,6 +2,7 @@
 //! state that matters or calls the network.
 
 mod auth_panel;
+pub(super) use auth_panel::connected_text;
 mod dialogs;
 mod key_table;
 mod keys_view;

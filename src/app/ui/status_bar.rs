@@ -2,31 +2,41 @@
 
 use std::time::{Duration, Instant};
 
+use egui::text::LayoutJob;
 use egui::{Label, RichText, Ui};
 
 use super::super::keys_app::KeysApp;
 use super::super::status::StatusKind;
 
 pub fn show(ui: &mut Ui, app: &KeysApp) {
-    // Right to left: the short "refreshed …" first, so that a long message is the one that gets
-    // cut (with an ellipsis and the whole sentence on hover), never the freshness.
+    // Right to left: the short "refreshed …" first, so that a long message is the one that
+    // wraps, never the freshness.
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
         if let Some(at) = app.keys.loaded_at() {
             ui.label(RichText::new(refreshed_ago(Instant::now().duration_since(at))).weak());
         }
         ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-            let text = match app.status.message() {
+            let (text, color) = match app.status.message() {
                 Some((StatusKind::Error, text)) => {
-                    RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color)
+                    (format!("⚠ {text}"), ui.visuals().error_fg_color)
                 }
-                Some((StatusKind::Info, text)) => RichText::new(text),
-                None => RichText::new("Ready."),
+                Some((StatusKind::Info, text)) => (text.to_owned(), ui.visuals().text_color()),
+                None => ("Ready.".to_owned(), ui.visuals().text_color()),
             };
-            // A cut sentence shows whole on hover (egui does that for elided labels).
-            ui.add(Label::new(text).truncate());
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let mut job = LayoutJob::simple(text, font, color, ui.available_width());
+            // Errors are whole sentences, often two: up to three lines of them are read in
+            // place, and only a longer text is cut (and shown whole on hover).
+            job.wrap.max_rows = MAX_ROWS;
+            job.wrap.overflow_character = Some('…');
+            let galley = ui.painter().layout_job(job);
+            ui.add(Label::new(galley));
         });
     });
 }
+
+/// The status line grows to this many lines for a long message.
+const MAX_ROWS: usize = 3;
 
 /// "refreshed just now", "refreshed 40 seconds ago", "refreshed 3 minutes ago".
 pub fn refreshed_ago(age: Duration) -> String {
