@@ -22,6 +22,8 @@ pub struct CreateForm {
     /// A private key is a secret too: wiped from memory when the form closes.
     pub private_key: Zeroizing<String>,
     pub error: Option<String>,
+    /// Set when the dialog opens: the Name field takes the focus in the first frame.
+    pub focus_name: bool,
 }
 
 impl Default for CreateForm {
@@ -33,6 +35,7 @@ impl Default for CreateForm {
             customer: String::new(),
             private_key: Zeroizing::new(String::new()),
             error: None,
+            focus_name: true,
         }
     }
 }

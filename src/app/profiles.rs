@@ -70,9 +70,21 @@ impl KeysApp {
             return;
         }
         let Some(profile) = self.settings.profile(name).cloned() else {
-            self.status
-                .error(format!("There is no profile named '{name}'."));
-            self.screen = Screen::Welcome;
+            if self.settings.profile_names().next().is_none() {
+                self.status
+                    .error(format!("There is no profile named '{name}'."));
+                self.screen = Screen::Welcome;
+                return;
+            }
+            // Profiles exist: this is no first run, and opening another account instead of
+            // the one asked for could put changes in the wrong place. Say so, connect nowhere.
+            let reason = format!(
+                "There is no profile named '{name}'. Choose one in the Profile list above, or create it in the settings."
+            );
+            self.auth_form = AuthForm::new_profile(name);
+            self.status.error(reason.clone());
+            self.connection_error = Some(reason);
+            self.screen = Screen::Keys;
             return;
         };
         self.auth_form = AuthForm::for_profile(name, &profile, false);

@@ -915,3 +915,35 @@ fn a_new_profile_does_not_show_the_error_of_the_profile_before() {
     let status = status_text(&harness);
     assert!(status.starts_with("New profile "), "{status}");
 }
+
+#[test]
+fn an_unknown_profile_asked_for_opens_nothing_and_says_so() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    save_secret(&world, "Work", AuthMethod::ApiKey, ADMIN_KEY);
+    let harness = world.open(
+        settings_with("Work", &sandbox, AuthMethod::ApiKey),
+        LaunchOptions {
+            profile: Some("Nope".to_owned()),
+            ..LaunchOptions::default()
+        },
+    );
+    assert_eq!(
+        harness.state().screen(),
+        Screen::Keys,
+        "not the first-run welcome"
+    );
+    assert!(
+        harness.state().keys().keys().is_empty(),
+        "no account was opened"
+    );
+    assert!(
+        has_label(
+            &harness,
+            "⚠ There is no profile named 'Nope'. Choose one in the Profile list above, or create it in the settings."
+        ),
+        "{:?}",
+        labels(&harness)
+    );
+    assert!(has_label(&harness, "Not connected."));
+}

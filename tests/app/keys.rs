@@ -378,6 +378,11 @@ fn keyboard_shortcuts_refresh_create_filter_revoke_and_close() {
         has_label(&harness, "Add API Key"),
         "the create dialog opened"
     );
+    harness.run();
+    assert!(
+        harness.get_by_label("Name (optional)").is_focused(),
+        "typing goes to the name at once"
+    );
     harness.key_press(Key::Escape);
     harness.run();
     assert!(!has_label(&harness, "Add API Key"));

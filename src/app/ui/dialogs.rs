@@ -52,7 +52,11 @@ pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>)
 
 fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<Command>) {
     widgets::form(ui, "create_fields", |ui| {
-        widgets::text_field(ui, "Name (optional)", &mut form.name, "e.g. CRM export");
+        let name = widgets::text_field(ui, "Name (optional)", &mut form.name, "e.g. CRM export");
+        // Ctrl+N, then type: the name is the first thing to fill in.
+        if std::mem::take(&mut form.focus_name) {
+            name.request_focus();
+        }
         widgets::form_row(ui, "API Key Role", |ui, label| {
             egui::ComboBox::from_id_salt("create_role")
                 .selected_text(form.role.label())

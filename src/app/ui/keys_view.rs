@@ -19,6 +19,9 @@ pub fn show(ui: &mut Ui, app: &mut KeysApp, commands: &mut Vec<Command>) {
             return;
         }
         ui.label("Not connected.");
+        if let Some(reason) = &app.connection_error {
+            widgets::error_text(ui, reason);
+        }
         if ui.button("Open settings").clicked() {
             commands.push(Command::Show(Screen::Settings));
         }
