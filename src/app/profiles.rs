@@ -221,6 +221,8 @@ impl KeysApp {
             return;
         }
         self.auth_form.message = None;
+        // What Save says replaces what the last test said (the same missing field twice, else).
+        self.auth_form.test_result = None;
         let name = self.auth_form.profile_name.trim().to_owned();
         let profile = match self.auth_form.profile() {
             Ok(profile) => profile,

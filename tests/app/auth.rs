@@ -947,3 +947,19 @@ fn an_unknown_profile_asked_for_opens_nothing_and_says_so() {
     );
     assert!(has_label(&harness, "Not connected."));
 }
+
+#[test]
+fn test_then_save_with_a_field_missing_says_so_once() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = first_run(&world);
+    new_profile_form(&mut harness, "Work", &sandbox.base_url());
+    click_and_wait(&mut harness, "Test connection");
+    click_and_wait(&mut harness, "Save");
+    assert_eq!(
+        count_label(&harness, "⚠ Enter the API key."),
+        1,
+        "{:?}",
+        labels(&harness)
+    );
+}
