@@ -315,6 +315,52 @@ fn the_config_flag_wins_over_the_environment() {
 }
 
 #[test]
+fn a_change_that_cannot_be_saved_reports_only_the_failure() {
+    let env = TestEnv::new();
+    // A folder that cannot exist: nothing can be saved there, even by root.
+    let out = env
+        .cli()
+        .args(["--config", "/proc/nope/s.toml", "profile", "add", "X"])
+        .run()
+        .code(1);
+    assert!(
+        out.error_line()
+            .starts_with("The settings could not be saved to /proc/nope/s.toml"),
+        "{}",
+        out.stderr
+    );
+    // Settings that can be read (standard input) but not written over: /proc/self/fd takes no
+    // new files. No success sentence may come before the error.
+    let stored = "default_profile = \"work\"\n\n[profiles.work]\nbase_url = \"https://a.example/core/v2/rest\"\n\n[profiles.home]\nbase_url = \"https://a.example/core/v2/rest\"\n";
+    for args in [
+        &["profile", "use", "home"][..],
+        &["profile", "rename", "home", "away"],
+        &["profile", "remove", "home"],
+    ] {
+        let out = env
+            .cli()
+            .args(["--config", "/proc/self/fd/0"])
+            .args(args)
+            .stdin(stored)
+            .run()
+            .code(1);
+        let last = out.stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("error: The settings could not be saved to /proc/self/fd/0"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        for line in out.stderr.lines() {
+            assert!(
+                line.starts_with("error: ") || line.starts_with("warning: "),
+                "{args:?}: a success sentence before the error: {}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[test]
 fn a_damaged_settings_file_is_kept_and_defaults_are_used() {
     let env = TestEnv::new();
     std::fs::create_dir_all(env.settings_file().parent().unwrap()).unwrap();
