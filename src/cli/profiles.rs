@@ -29,6 +29,10 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
                     .map_err(|reason| Failure::Usage(format!("--https-proxy: {reason}.")))?;
             }
             let (profile, url_from) = new_profile(global, args);
+            // Checked as every client checks it, so that a profile never stores a URL that
+            // every later command would refuse (or, for plain http, send secrets to).
+            crate::api::client::parse_base_url(&profile.base_url)
+                .map_err(|e| Failure::Usage(e.to_string()))?;
             let url = profile.base_url.clone();
             settings.add_profile(&args.name, profile).map_err(usage)?;
             format!(

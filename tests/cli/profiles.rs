@@ -382,6 +382,44 @@ fn a_damaged_settings_file_is_kept_and_defaults_are_used() {
 }
 
 #[test]
+fn a_profiles_base_url_is_checked_when_it_is_added() {
+    let env = TestEnv::new();
+    let out = env
+        .cli()
+        .args(["profile", "add", "Evil", "--url", "http://example.com/x"])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "The base URL must start with https://. Plain http:// is allowed only for this computer (localhost, 127.0.0.1)."
+    );
+    // The same when the URL comes from --base-url.
+    let out = env
+        .cli()
+        .base_url("ftp://example.com/core/v2/rest")
+        .args(["profile", "add", "Evil"])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "The base URL is not valid: it must start with https://, not ftp://."
+    );
+    assert_eq!(env.settings_text(), "", "nothing was stored");
+    // Plain http to this computer is fine (a local sandbox).
+    env.cli()
+        .args([
+            "profile",
+            "add",
+            "local",
+            "--url",
+            "http://127.0.0.1:8080/core/v2/rest",
+        ])
+        .run()
+        .ok();
+    assert_eq!(profile_names(&env), ["local"]);
+}
+
+#[test]
 fn a_proxy_address_is_checked_when_a_profile_is_added() {
     let env = TestEnv::new();
     let out = env
