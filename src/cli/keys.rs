@@ -232,6 +232,12 @@ fn find_key(
         let number = TokenNumber::parse(text).map_err(ApiError::from)?;
         return Ok(client.get_api_key(&number)?);
     }
+    if !is_key_text(text) {
+        return Err(Failure::Usage(format!(
+            "'{}' cannot be part of a key: a key has only letters, digits, '-' and '_' (or is given in the masked form the list shows, such as 3f6…7a51).",
+            typed_key(text)
+        )));
+    }
     if text.chars().filter(char::is_ascii_alphanumeric).count() < 4 {
         return Err(Failure::Usage(format!(
             "'{text}' is too short to pick a key: give at least its last 4 characters."
@@ -264,6 +270,19 @@ fn find_key(
             "'{shown}' matches {} keys; give more characters.",
             many.len()
         ))),
+    }
+}
+
+/// Whether `text` can pick a key: a key's characters, with at most one `…` (or `...`) between
+/// its first and last characters.
+fn is_key_text(text: &str) -> bool {
+    let key_chars = |part: &str| {
+        part.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    match text.split_once('…').or_else(|| text.split_once("...")) {
+        Some((head, tail)) => key_chars(head) && key_chars(tail),
+        None => key_chars(text),
     }
 }
 

@@ -115,6 +115,26 @@ fn revoke_refuses_unknown_too_short_and_non_api_key_tokens() {
         .run()
         .code(2);
     assert!(out.error_line().contains("too short"), "{}", out.stderr);
+    // Characters no key has are named as the problem, not the length.
+    for (command, typed) in [
+        ("revoke", "x/../y"),
+        ("revoke", "3f6/…7a51"),
+        ("rotate", "7a51!"),
+        ("rotate", "7a 51"),
+    ] {
+        let out = vendor(&env, &sandbox)
+            .args([command, "--yes", typed])
+            .run()
+            .code(2);
+        assert_eq!(
+            out.error_line(),
+            format!(
+                "'{}' cannot be part of a key: a key has only letters, digits, '-' and '_' (or is given in the masked form the list shows, such as 3f6…7a51).",
+                typed.trim()
+            ),
+            "{command} {typed}"
+        );
+    }
     vendor(&env, &sandbox)
         .args(["revoke", "--yes", "3f6…"])
         .run()
