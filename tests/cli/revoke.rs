@@ -419,15 +419,30 @@ fn revoke_and_rotate_ask_on_a_terminal() {
             .terminal()
             .stdin(answer)
             .run()
-            .code(2);
+            .code(1);
         assert!(out.stdout.contains(question), "{}", out.stdout);
+        // Saying no is the user's choice, not an error, nor a usage mistake (exit code 2).
         assert!(
-            out.stdout.contains("error: Nothing was changed."),
+            out.stdout.contains("Nothing was changed."),
             "{}",
             out.stdout
         );
+        assert!(!out.stdout.contains("error:"), "{}", out.stdout);
     }
     assert!(numbers(&env, &sandbox).contains(ANALYTICS_KEY));
+    let out = vendor(&env, &sandbox)
+        .args(["rotate", "1e66"])
+        .terminal()
+        .stdin("n\n")
+        .run()
+        .code(1);
+    assert!(
+        out.stdout.contains("Nothing was changed."),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("error:"), "{}", out.stdout);
+    assert!(numbers(&env, &sandbox).contains(MAINTENANCE_KEY));
 
     let out = vendor(&env, &sandbox)
         .args(["revoke", "3a84"])
