@@ -300,8 +300,9 @@ fn typed_key(text: &str) -> String {
 fn read_private_key(path: &Path) -> Result<Secret, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::Usage(format!(
-            "Cannot read the private key file {}: {e}",
-            path.display()
+            "Cannot read the private key file {}: {}.",
+            path.display(),
+            crate::io_reason::io_reason(&e)
         ))
     })?;
     private_key_body(&text).map_err(|reason| {

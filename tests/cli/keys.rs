@@ -397,11 +397,24 @@ fn create_refuses_bad_input_and_creates_nothing() {
         .arg(&missing)
         .run()
         .code(2);
-    assert!(
-        out.error_line()
-            .starts_with("Cannot read the private key file"),
-        "{}",
-        out.stderr
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "Cannot read the private key file {}: it does not exist.",
+            missing.display()
+        )
+    );
+    let out = vendor(&env, &sandbox)
+        .args(["create", "--role", "admin", "--private-key-file"])
+        .arg(env.root())
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "Cannot read the private key file {}: it is a folder, not a file.",
+            env.root().display()
+        )
     );
 
     let pkcs1 = env.root().join("old.pem");

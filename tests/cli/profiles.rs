@@ -323,11 +323,9 @@ fn a_change_that_cannot_be_saved_reports_only_the_failure() {
         .args(["--config", "/proc/nope/s.toml", "profile", "add", "X"])
         .run()
         .code(1);
-    assert!(
-        out.error_line()
-            .starts_with("The settings could not be saved to /proc/nope/s.toml"),
-        "{}",
-        out.stderr
+    assert_eq!(
+        out.error_line(),
+        "The settings could not be saved to /proc/nope/s.toml: it does not exist."
     );
     // Settings that can be read (standard input) but not written over: /proc/self/fd takes no
     // new files. No success sentence may come before the error.
@@ -358,6 +356,25 @@ fn a_change_that_cannot_be_saved_reports_only_the_failure() {
             );
         }
     }
+}
+
+#[test]
+fn a_settings_file_that_is_a_folder_is_said_in_words() {
+    let env = TestEnv::new();
+    let out = env
+        .cli()
+        .arg("--config")
+        .arg(env.root())
+        .args(["profile", "list"])
+        .run()
+        .code(1);
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "The settings file {} could not be read: it is a folder, not a file.",
+            env.root().display()
+        )
+    );
 }
 
 #[test]
