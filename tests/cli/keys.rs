@@ -417,6 +417,21 @@ fn create_refuses_bad_input_and_creates_nothing() {
         )
     );
 
+    let garbage = env.root().join("garbage.pem");
+    std::fs::write(&garbage, "garbage not a key\n").unwrap();
+    let out = vendor(&env, &sandbox)
+        .args(["create", "--role", "admin", "--private-key-file"])
+        .arg(&garbage)
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "The private key file {} cannot be used: it is not a PEM private key (it has no -----BEGIN PRIVATE KEY----- line).",
+            garbage.display()
+        )
+    );
+
     let pkcs1 = env.root().join("old.pem");
     std::fs::write(
         &pkcs1,
