@@ -17,12 +17,18 @@ pub fn io_reason(error: &io::Error) -> String {
     }
 }
 
-/// "Too many open files (os error 24)" becomes "too many open files".
-fn plain(text: &str) -> String {
-    let text = match text.rfind(" (os error ") {
+/// "Too many open files (os error 24)" becomes "Too many open files": the number helps no one
+/// who reads the sentence.
+pub fn without_os_error(text: &str) -> &str {
+    match text.rfind(" (os error ") {
         Some(at) if text.ends_with(')') => &text[..at],
         _ => text,
-    };
+    }
+}
+
+/// "Too many open files (os error 24)" becomes "too many open files".
+fn plain(text: &str) -> String {
+    let text = without_os_error(text);
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
         // "Is a directory" reads as part of a sentence; "TLS …" keeps its capitals.

@@ -307,9 +307,15 @@ impl Client {
         let classified = transport::classify(error, &self.host, self.request_timeout);
         match &self.via_proxy {
             Some(proxy) if error.is_connect() && !matches!(classified, ApiError::Tls { .. }) => {
+                let detail = match classified {
+                    ApiError::ConnectionRefused { .. } => "it refused the connection".to_owned(),
+                    ApiError::Dns { .. } => "its host name was not found".to_owned(),
+                    ApiError::Timeout { .. } => "it did not answer in time".to_owned(),
+                    _ => transport::innermost(error),
+                };
                 ApiError::Proxy {
                     proxy: proxy.clone(),
-                    detail: transport::innermost(error),
+                    detail,
                 }
             }
             _ => classified,

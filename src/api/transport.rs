@@ -57,7 +57,7 @@ pub(crate) fn innermost(error: &(dyn StdError + 'static)) -> String {
     while let Some(source) = current.source() {
         current = source;
     }
-    current.to_string()
+    crate::io_reason::without_os_error(&current.to_string()).to_owned()
 }
 
 /// All causes below the top one, joined; the top one holds the URL and is skipped.
