@@ -34,12 +34,27 @@ pub fn list(session: &Session, args: &ListArgs) -> Result<(), Failure> {
         Reveal::Masked
     };
     let text = match args.format {
-        ListFormat::Table if shown.is_empty() => "No API keys.\n".to_owned(),
+        ListFormat::Table if shown.is_empty() => nothing_shown(keys.is_empty(), &query),
         ListFormat::Table => output::table(&shown, reveal),
         ListFormat::Json => output::json_array(&shown, reveal) + "\n",
         ListFormat::Csv => output::csv(&shown, reveal),
     };
     output::print(&text)
+}
+
+/// The table's one line when no key is shown: an empty account, or a filter that matched none
+/// (which must not read as if the account were empty).
+fn nothing_shown(account_is_empty: bool, query: &KeyQuery) -> String {
+    let filtered = !query.text.trim().is_empty();
+    let sentence = match (account_is_empty, query.role, filtered) {
+        (true, _, _) | (false, None, false) => "No API keys.".to_owned(),
+        (false, None, true) => "No API keys match the filter.".to_owned(),
+        (false, Some(role), false) => format!("No API keys have the role {role}."),
+        (false, Some(role), true) => {
+            format!("No API keys with the role {role} match the filter.")
+        }
+    };
+    sentence + "\n"
 }
 
 /// Every key, with a progress line on a terminal when the list takes more than one page.
@@ -311,4 +326,28 @@ fn read_private_key(path: &Path) -> Result<Secret, Failure> {
             path.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Role;
+
+    #[test]
+    fn nothing_shown_says_whether_a_filter_hid_the_keys() {
+        let query = |text: &str, role| KeyQuery {
+            text: text.to_owned(),
+            role,
+        };
+        assert_eq!(nothing_shown(true, &query("x", None)), "No API keys.\n");
+        assert_eq!(nothing_shown(false, &query(" ", None)), "No API keys.\n");
+        assert_eq!(
+            nothing_shown(false, &query("zzzz", None)),
+            "No API keys match the filter.\n"
+        );
+        assert_eq!(
+            nothing_shown(false, &query("", Some(Role::Analytics))),
+            "No API keys have the role Analytics.\n"
+        );
+    }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use crate::scripted_server::{Recorded, Reply, ScriptedServer};
 use crate::support::{
-    TestEnv, item_json, json, key_item, masked, numbers, parse_csv, printed_key, sandbox, vendor,
+    TestEnv, item_json, items_json, json, key_item, masked, numbers, parse_csv, printed_key,
+    sandbox, vendor,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -235,7 +236,15 @@ fn list_filters_by_role_and_text() {
 
     let none = ["--role", "admin", "--filter", "crm"];
     let table = vendor(&env, &sandbox).arg("list").args(none).run().ok();
-    assert_eq!(table.stdout, "No API keys.\n");
+    assert_eq!(
+        table.stdout, "No API keys with the role Admin match the filter.\n",
+        "not as if the account were empty"
+    );
+    let table = vendor(&env, &sandbox)
+        .args(["list", "--filter", "zzzz"])
+        .run()
+        .ok();
+    assert_eq!(table.stdout, "No API keys match the filter.\n");
     let json_out = vendor(&env, &sandbox)
         .args(["list", "--format", "json"])
         .args(none)
@@ -320,6 +329,25 @@ fn create_prints_the_new_key_in_full() {
         "the private key is never printed"
     );
     assert!(numbers(&env, &sandbox).contains(number));
+}
+
+#[test]
+fn an_empty_account_lists_no_api_keys() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, items_json(Vec::new())),
+        Reply::json(200, items_json(Vec::new())),
+    ]);
+    let env = TestEnv::new();
+    for args in [&["list"][..], &["list", "--filter", "zzzz"]] {
+        let out = env
+            .cli()
+            .base_url(&server.base_url)
+            .vendor()
+            .args(args)
+            .run()
+            .ok();
+        assert_eq!(out.stdout, "No API keys.\n", "{args:?}");
+    }
 }
 
 #[test]
