@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod credentials;
+pub mod io_reason;
 pub mod key_query;
 pub mod pem;
 pub mod sandbox;

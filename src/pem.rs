@@ -38,7 +38,12 @@ pub fn private_key_body(text: &str) -> Result<Secret, String> {
             ));
         }
     }
-    let body = if text.starts_with("-----BEGIN") {
+    let has_header = text.starts_with("-----BEGIN");
+    // Text without a header that is not a key's body either is just not a key file: naming
+    // base64 or DER would send people looking in the wrong place.
+    let not_pem =
+        || "it is not a PEM private key (it has no -----BEGIN PRIVATE KEY----- line)".to_owned();
+    let body = if has_header {
         let inner = text
             .strip_prefix("-----BEGIN PRIVATE KEY-----")
             .and_then(|rest| rest.trim_end().strip_suffix("-----END PRIVATE KEY-----"))
@@ -48,14 +53,20 @@ pub fn private_key_body(text: &str) -> Result<Secret, String> {
         text.to_owned()
     };
     let body = Secret::new(body.split_whitespace().collect::<String>());
-    let der = zeroize::Zeroizing::new(
-        STANDARD
-            .decode(body.expose())
-            .map_err(|_| format!("it is not {WANTED}: its body is not base64 text"))?,
-    );
+    let der = zeroize::Zeroizing::new(STANDARD.decode(body.expose()).map_err(|_| {
+        if has_header {
+            format!("it is not {WANTED}: its body is not base64 text")
+        } else {
+            not_pem()
+        }
+    })?);
     // PKCS#8 is a DER SEQUENCE: it starts with 0x30.
     if der.first() != Some(&0x30) {
-        return Err(format!("it is not {WANTED}: its body is not a DER key"));
+        return Err(if has_header {
+            format!("it is not {WANTED}: its body is not a DER key")
+        } else {
+            not_pem()
+        });
     }
     if let Some(algorithm) = non_rsa_algorithm(&der) {
         return Err(format!(
@@ -186,8 +197,14 @@ mod tests {
             private_key_body("-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----"),
             Err("it is not a PEM private key (PKCS#8, -----BEGIN PRIVATE KEY-----)".to_owned())
         );
+        let not_pem = Err(
+            "it is not a PEM private key (it has no -----BEGIN PRIVATE KEY----- line)".to_owned(),
+        );
+        assert_eq!(private_key_body("not a key!"), not_pem);
+        assert_eq!(private_key_body("garbage not a key"), not_pem);
+        assert_eq!(private_key_body("QUJD"), not_pem, "base64, but not a key");
         assert_eq!(
-            private_key_body("not a key!"),
+            private_key_body("-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----"),
             Err(
                 "it is not a PEM private key (PKCS#8, -----BEGIN PRIVATE KEY-----): its body is not base64 text"
                     .to_owned()

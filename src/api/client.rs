@@ -307,9 +307,15 @@ impl Client {
         let classified = transport::classify(error, &self.host, self.request_timeout);
         match &self.via_proxy {
             Some(proxy) if error.is_connect() && !matches!(classified, ApiError::Tls { .. }) => {
+                let detail = match classified {
+                    ApiError::ConnectionRefused { .. } => "it refused the connection".to_owned(),
+                    ApiError::Dns { .. } => "its host name was not found".to_owned(),
+                    ApiError::Timeout { .. } => "it did not answer in time".to_owned(),
+                    _ => transport::innermost(error),
+                };
                 ApiError::Proxy {
                     proxy: proxy.clone(),
-                    detail: transport::innermost(error),
+                    detail,
                 }
             }
             _ => classified,
@@ -381,7 +387,7 @@ fn now_rfc3339() -> String {
 pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
     let text = text.trim();
     let url = Url::parse(text).map_err(|e| ApiError::InvalidBaseUrl {
-        reason: e.to_string(),
+        reason: url_parse_reason(e),
     })?;
     if url.cannot_be_a_base() || url.host().is_none() {
         return Err(ApiError::InvalidBaseUrl {
@@ -405,6 +411,28 @@ pub fn parse_base_url(text: &str) -> Result<Url, ApiError> {
         other => Err(ApiError::InvalidBaseUrl {
             reason: format!("it must start with https://, not {other}://"),
         }),
+    }
+}
+
+/// Why a text is not a URL, said for people rather than in the `url` crate's terms.
+fn url_parse_reason(error: url::ParseError) -> String {
+    use url::ParseError;
+    match error {
+        ParseError::RelativeUrlWithoutBase | ParseError::RelativeUrlWithCannotBeABaseBase => {
+            format!(
+                "it must be a full address such as {}",
+                super::DEFAULT_BASE_URL
+            )
+        }
+        ParseError::EmptyHost => "it has no host name".to_owned(),
+        ParseError::InvalidPort => "the port must be a number from 1 to 65535".to_owned(),
+        ParseError::InvalidIpv4Address | ParseError::InvalidIpv6Address => {
+            "its IP address is not valid".to_owned()
+        }
+        ParseError::InvalidDomainCharacter | ParseError::IdnaError => {
+            "its host name has characters a host name cannot have".to_owned()
+        }
+        other => other.to_string(),
     }
 }
 

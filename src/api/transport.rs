@@ -57,7 +57,7 @@ pub(crate) fn innermost(error: &(dyn StdError + 'static)) -> String {
     while let Some(source) = current.source() {
         current = source;
     }
-    current.to_string()
+    crate::io_reason::without_os_error(&current.to_string()).to_owned()
 }
 
 /// All causes below the top one, joined; the top one holds the URL and is skipped.
@@ -91,7 +91,8 @@ pub(crate) fn read_certificates(path: &Path) -> Result<Vec<reqwest::Certificate>
     let shown = path.display();
     let pem = std::fs::read(path).map_err(|e| {
         ApiError::Config(format!(
-            "the CA certificate file {shown} cannot be read: {e}"
+            "the CA certificate file {shown} cannot be read: {}",
+            crate::io_reason::io_reason(&e)
         ))
     })?;
     let certificates = reqwest::Certificate::from_pem_bundle(&pem)

@@ -253,7 +253,7 @@ pub struct ProfileAddArgs {
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
     /// Address to listen on; port 0 picks a free port
-    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Allow listening on an address other than loopback (anyone who reaches it can use the demo account)
     #[arg(long)]
@@ -313,6 +313,13 @@ fn parse_seed_keys(text: &str) -> Result<usize, String> {
         Ok(count) if count <= max as u64 => usize::try_from(count).map_err(|e| e.to_string()),
         _ => Err(format!("give a number of keys from 0 to {max}")),
     }
+}
+
+/// std's "invalid socket address syntax" does not say what would do.
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| "give an IP address and a port, such as 127.0.0.1:8080".to_owned())
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {

@@ -298,9 +298,13 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         let mut text = Zeroizing::new(String::new());
         std::io::stdin().read_to_string(&mut text).map_err(|e| {
             Failure::Other(format!(
-                "Could not read the {what} from standard input: {e}"
+                "Could not read the {what} from standard input: {}.",
+                crate::io_reason::io_reason(&e)
             ))
         })?;
+        if text.is_empty() {
+            return Err(Failure::Usage(nothing_on_stdin(what, from_stdin)));
+        }
         Secret::new(text.trim())
     } else {
         let typed = Zeroizing::new(
@@ -313,6 +317,25 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         return Err(Failure::Usage(format!("The {what} is empty.")));
     }
     Ok(text)
+}
+
+/// Standard input gave nothing at all: usually `</dev/null` or a script with no terminal, where
+/// "the password is empty" would not say what to do.
+fn nothing_on_stdin(what: &str, from_stdin: bool) -> String {
+    let option = if what == "password" {
+        "--password-stdin"
+    } else {
+        "--api-key-stdin"
+    };
+    if from_stdin {
+        format!(
+            "No {what} was given on standard input: {option} reads it from there, so pipe it in."
+        )
+    } else {
+        format!(
+            "No {what} was given: standard input is not a terminal and gave nothing. Pipe the {what} in with {option}, or run the command on a terminal to type it."
+        )
+    }
 }
 
 /// "password" becomes "Password" for a prompt; "API key" stays as it is.

@@ -22,7 +22,7 @@ pub fn confirm(question: &str, assume_yes: bool) -> Result<(), Failure> {
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
-        Err(Failure::NotConfirmed("Nothing was changed.".to_owned()))
+        Err(Failure::Declined)
     }
 }
 

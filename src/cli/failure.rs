@@ -16,9 +16,13 @@ pub enum Failure {
     /// The command was used wrongly (exit code 2).
     #[error("{0}")]
     Usage(String),
-    /// A confirmation was needed and could not be asked, or was declined.
+    /// A confirmation was needed and could not be asked (exit code 2).
     #[error("{0}")]
     NotConfirmed(String),
+    /// The user answered no: nothing went wrong, but nothing was done either (exit code 1, so
+    /// that `revoke … && next-step` stops).
+    #[error("Nothing was changed.")]
+    Declined,
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -59,7 +63,16 @@ impl Failure {
             Failure::Usage(_) | Failure::NotConfirmed(_) => code::USAGE,
             Failure::NotFound(_) => code::NOT_FOUND,
             Failure::Authentication(_) => code::AUTHENTICATION,
-            Failure::Other(_) => code::OTHER,
+            Failure::Other(_) | Failure::Declined => code::OTHER,
+        }
+    }
+
+    /// The line printed to standard error: `error: …`, except for a declined confirmation,
+    /// which is the user's own choice, not an error.
+    pub fn line(&self) -> String {
+        match self {
+            Failure::Declined => self.to_string(),
+            _ => format!("error: {self}"),
         }
     }
 }

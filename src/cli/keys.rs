@@ -34,12 +34,27 @@ pub fn list(session: &Session, args: &ListArgs) -> Result<(), Failure> {
         Reveal::Masked
     };
     let text = match args.format {
-        ListFormat::Table if shown.is_empty() => "No API keys.\n".to_owned(),
+        ListFormat::Table if shown.is_empty() => nothing_shown(keys.is_empty(), &query),
         ListFormat::Table => output::table(&shown, reveal),
         ListFormat::Json => output::json_array(&shown, reveal) + "\n",
         ListFormat::Csv => output::csv(&shown, reveal),
     };
     output::print(&text)
+}
+
+/// The table's one line when no key is shown: an empty account, or a filter that matched none
+/// (which must not read as if the account were empty).
+fn nothing_shown(account_is_empty: bool, query: &KeyQuery) -> String {
+    let filtered = !query.text.trim().is_empty();
+    let sentence = match (account_is_empty, query.role, filtered) {
+        (true, _, _) | (false, None, false) => "No API keys.".to_owned(),
+        (false, None, true) => "No API keys match the filter.".to_owned(),
+        (false, Some(role), false) => format!("No API keys have the role {role}."),
+        (false, Some(role), true) => {
+            format!("No API keys with the role {role} match the filter.")
+        }
+    };
+    sentence + "\n"
 }
 
 /// Every key, with a progress line on a terminal when the list takes more than one page.
@@ -232,6 +247,12 @@ fn find_key(
         let number = TokenNumber::parse(text).map_err(ApiError::from)?;
         return Ok(client.get_api_key(&number)?);
     }
+    if !is_key_text(text) {
+        return Err(Failure::Usage(format!(
+            "'{}' cannot be part of a key: a key has only letters, digits, '-' and '_' (or is given in the masked form the list shows, such as 3f6…7a51).",
+            typed_key(text)
+        )));
+    }
     if text.chars().filter(char::is_ascii_alphanumeric).count() < 4 {
         return Err(Failure::Usage(format!(
             "'{text}' is too short to pick a key: give at least its last 4 characters."
@@ -267,6 +288,19 @@ fn find_key(
     }
 }
 
+/// Whether `text` can pick a key: a key's characters, with at most one `…` (or `...`) between
+/// its first and last characters.
+fn is_key_text(text: &str) -> bool {
+    let key_chars = |part: &str| {
+        part.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    match text.split_once('…').or_else(|| text.split_once("...")) {
+        Some((head, tail)) => key_chars(head) && key_chars(tail),
+        None => key_chars(text),
+    }
+}
+
 /// What the user typed to pick a key, fit to show in a message: masked like a key (`abc…wxyz`)
 /// when it is long enough to be one (a mistyped key in full is still most of a secret), as
 /// typed when it is a short ending or already masked.
@@ -281,8 +315,9 @@ fn typed_key(text: &str) -> String {
 fn read_private_key(path: &Path) -> Result<Secret, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::Usage(format!(
-            "Cannot read the private key file {}: {e}",
-            path.display()
+            "Cannot read the private key file {}: {}.",
+            path.display(),
+            crate::io_reason::io_reason(&e)
         ))
     })?;
     private_key_body(&text).map_err(|reason| {
@@ -291,4 +326,28 @@ fn read_private_key(path: &Path) -> Result<Secret, Failure> {
             path.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Role;
+
+    #[test]
+    fn nothing_shown_says_whether_a_filter_hid_the_keys() {
+        let query = |text: &str, role| KeyQuery {
+            text: text.to_owned(),
+            role,
+        };
+        assert_eq!(nothing_shown(true, &query("x", None)), "No API keys.\n");
+        assert_eq!(nothing_shown(false, &query(" ", None)), "No API keys.\n");
+        assert_eq!(
+            nothing_shown(false, &query("zzzz", None)),
+            "No API keys match the filter.\n"
+        );
+        assert_eq!(
+            nothing_shown(false, &query("", Some(Role::Analytics))),
+            "No API keys have the role Analytics.\n"
+        );
+    }
 }

@@ -25,7 +25,7 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {failure}");
+            eprintln!("{}", failure.line());
             failure.exit_code()
         }
     }
@@ -67,8 +67,9 @@ fn run_sandbox(args: &args::SandboxArgs) -> Result<(), Failure> {
     {
         std::fs::create_dir_all(parent).map_err(|e| {
             Failure::Other(format!(
-                "Cannot create the folder {}: {e}",
-                parent.display()
+                "Cannot create the folder {}: {}.",
+                parent.display(),
+                crate::io_reason::io_reason(&e)
             ))
         })?;
     }

@@ -15,7 +15,7 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
     let (file, mut loaded) = load_settings(global)?;
     let settings = &mut loaded.settings;
     let usage = |e: crate::credentials::ProfileError| Failure::Usage(e.to_string());
-    match command {
+    let done = match command {
         ProfileCommand::List => {
             if let Some(missing) = settings.missing_default() {
                 let sentence = ResolveError::MissingDefault(missing.to_owned()).to_string();
@@ -29,12 +29,16 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
                     .map_err(|reason| Failure::Usage(format!("--https-proxy: {reason}.")))?;
             }
             let (profile, url_from) = new_profile(global, args);
+            // Checked as every client checks it, so that a profile never stores a URL that
+            // every later command would refuse (or, for plain http, send secrets to).
+            crate::api::client::parse_base_url(&profile.base_url)
+                .map_err(|e| Failure::Usage(e.to_string()))?;
             let url = profile.base_url.clone();
             settings.add_profile(&args.name, profile).map_err(usage)?;
-            eprintln!(
+            format!(
                 "Added profile '{}' with the base URL {url}{url_from}. Store its credentials with `netlicensing-keys --profile \"{}\" auth login`.",
                 args.name, args.name
-            );
+            )
         }
         ProfileCommand::Remove { name } if is_sandbox(name) => {
             return Err(read_only("removed"));
@@ -50,15 +54,15 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
             settings.remove_profile(&stored).map_err(usage)?;
             let removed = without_keychain(delete_secrets(&KeyringStore, &stored), &stored)?;
             if removed {
-                eprintln!("Removed profile '{stored}' and its stored secrets.");
+                format!("Removed profile '{stored}' and its stored secrets.")
             } else {
-                eprintln!("Removed profile '{stored}'.");
+                format!("Removed profile '{stored}'.")
             }
         }
         ProfileCommand::Use { name } => {
             settings.set_default(name).map_err(usage)?;
             let name = settings.default_profile_name().unwrap_or(name);
-            eprintln!("'{name}' is now the default profile.");
+            format!("'{name}' is now the default profile.")
         }
         ProfileCommand::Rename { from, to } => {
             // Secrets are filed under the name as stored, whatever case was typed.
@@ -67,15 +71,27 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
                 .map(str::to_owned)
                 .ok_or_else(|| Failure::Usage(format!("There is no profile named '{from}'.")))?;
             settings.rename_profile(&stored, to).map_err(usage)?;
-            without_keychain(
+            let moved = without_keychain(
                 crate::credentials::move_secrets(&KeyringStore, &stored, to),
                 &stored,
             )?;
+            if let Err(error) = file.save(&loaded.settings) {
+                // The secrets follow the name the settings file still holds.
+                if moved {
+                    let _ = crate::credentials::move_secrets(&KeyringStore, to, &stored);
+                }
+                return Err(Failure::Other(error.to_string()));
+            }
             eprintln!("Renamed profile '{stored}' to '{to}'.");
+            return Ok(());
         }
-    }
+    };
+    // Success is said only once it is true: a settings file that cannot be written leaves the
+    // profiles as they were.
     file.save(&loaded.settings)
-        .map_err(|e| Failure::Other(e.to_string()))
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    eprintln!("{done}");
+    Ok(())
 }
 
 /// Whether the keychain did its part. Without any keychain (a headless machine) the settings

@@ -6,6 +6,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use super::settings::Settings;
+use crate::io_reason::io_reason;
 
 /// The environment variable that points at another settings file (`--config` wins over it).
 pub const CONFIG_ENV: &str = "NETLICENSING_KEYS_CONFIG";
@@ -38,7 +39,7 @@ pub enum SettingsError {
     )]
     NoConfigDir,
 
-    #[error("The settings file {} could not be read: {source}.", path.display())]
+    #[error("The settings file {} could not be read: {}.", path.display(), io_reason(source))]
     Read {
         path: PathBuf,
         #[source]
@@ -46,9 +47,10 @@ pub enum SettingsError {
     },
 
     #[error(
-        "The settings file {} is broken, and a copy could not be kept at {} ({source}). The file was left as it is; fix or move it, then try again.",
+        "The settings file {} is broken, and a copy could not be kept at {} ({}). The file was left as it is; fix or move it, then try again.",
         path.display(),
-        backup.display()
+        backup.display(),
+        io_reason(source)
     )]
     Backup {
         path: PathBuf,
@@ -57,7 +59,7 @@ pub enum SettingsError {
         source: io::Error,
     },
 
-    #[error("The settings could not be saved to {}: {source}.", path.display())]
+    #[error("The settings could not be saved to {}: {}.", path.display(), io_reason(source))]
     Write {
         path: PathBuf,
         #[source]

@@ -4,6 +4,8 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::io_reason::io_reason;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error(
@@ -19,7 +21,7 @@ pub enum SandboxError {
     #[error("The sandbox could not listen on {addr}: {source}.")]
     Bind { addr: SocketAddr, source: io::Error },
 
-    #[error("The sandbox data file {} cannot be read: {source}.", .path.display())]
+    #[error("The sandbox data file {} cannot be read: {}.", .path.display(), io_reason(.source))]
     DataFileUnreadable { path: PathBuf, source: io::Error },
 
     #[error(
@@ -28,7 +30,7 @@ pub enum SandboxError {
     )]
     DataFileCorrupt { path: PathBuf, reason: String },
 
-    #[error("The sandbox data file {} cannot be written: {source}.", .path.display())]
+    #[error("The sandbox data file {} cannot be written: {}.", .path.display(), io_reason(.source))]
     DataFileWrite { path: PathBuf, source: io::Error },
 
     #[error("The sandbox option {name} is not valid: {reason}.")]

@@ -362,7 +362,23 @@ fn login_refuses_credentials_the_server_refuses() {
 fn login_and_logout_refuse_what_cannot_work() {
     let env = TestEnv::new();
     let url = "http://127.0.0.1:9/core/v2/rest";
-    let cases: [(&[&str], Option<&str>, &str); 5] = [
+    let cases: [(&[&str], Option<&str>, &str); 8] = [
+        // Standard input that gives nothing (`</dev/null`, a script without a terminal).
+        (
+            &["auth", "login", "--method", "basic", "--username", "demo"],
+            None,
+            "No password was given: standard input is not a terminal and gave nothing. Pipe the password in with --password-stdin, or run the command on a terminal to type it.",
+        ),
+        (
+            &["auth", "login", "--method", "apikey"],
+            None,
+            "No API key was given: standard input is not a terminal and gave nothing. Pipe the API key in with --api-key-stdin, or run the command on a terminal to type it.",
+        ),
+        (
+            &["auth", "login", "--api-key-stdin"],
+            Some(""),
+            "No API key was given on standard input: --api-key-stdin reads it from there, so pipe it in.",
+        ),
         (
             &["auth", "login", "--method", "apikey", "--password-stdin"],
             Some("x"),

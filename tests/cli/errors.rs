@@ -94,12 +94,9 @@ fn wrong_use_exits_2() {
         .arg("list")
         .run()
         .code(2);
-    assert!(
-        invalid
-            .error_line()
-            .starts_with("The base URL is not valid"),
-        "{}",
-        invalid.stderr
+    assert_eq!(
+        invalid.error_line(),
+        "The base URL is not valid: it must be a full address such as https://go.netlicensing.io/core/v2/rest."
     );
 
     let unknown = env

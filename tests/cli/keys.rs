@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use crate::scripted_server::{Recorded, Reply, ScriptedServer};
 use crate::support::{
-    TestEnv, item_json, json, key_item, masked, numbers, parse_csv, printed_key, sandbox, vendor,
+    TestEnv, item_json, items_json, json, key_item, masked, numbers, parse_csv, printed_key,
+    sandbox, vendor,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -235,7 +236,15 @@ fn list_filters_by_role_and_text() {
 
     let none = ["--role", "admin", "--filter", "crm"];
     let table = vendor(&env, &sandbox).arg("list").args(none).run().ok();
-    assert_eq!(table.stdout, "No API keys.\n");
+    assert_eq!(
+        table.stdout, "No API keys with the role Admin match the filter.\n",
+        "not as if the account were empty"
+    );
+    let table = vendor(&env, &sandbox)
+        .args(["list", "--filter", "zzzz"])
+        .run()
+        .ok();
+    assert_eq!(table.stdout, "No API keys match the filter.\n");
     let json_out = vendor(&env, &sandbox)
         .args(["list", "--format", "json"])
         .args(none)
@@ -323,6 +332,25 @@ fn create_prints_the_new_key_in_full() {
 }
 
 #[test]
+fn an_empty_account_lists_no_api_keys() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, items_json(Vec::new())),
+        Reply::json(200, items_json(Vec::new())),
+    ]);
+    let env = TestEnv::new();
+    for args in [&["list"][..], &["list", "--filter", "zzzz"]] {
+        let out = env
+            .cli()
+            .base_url(&server.base_url)
+            .vendor()
+            .args(args)
+            .run()
+            .ok();
+        assert_eq!(out.stdout, "No API keys.\n", "{args:?}");
+    }
+}
+
+#[test]
 fn create_sends_the_private_key_body_on_one_line() {
     let new_key = "0b4d5c1e-2f3a-4b5c-8d6e-7f8091a2b3c4";
     let server = ScriptedServer::start(vec![Reply::json(
@@ -397,11 +425,39 @@ fn create_refuses_bad_input_and_creates_nothing() {
         .arg(&missing)
         .run()
         .code(2);
-    assert!(
-        out.error_line()
-            .starts_with("Cannot read the private key file"),
-        "{}",
-        out.stderr
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "Cannot read the private key file {}: it does not exist.",
+            missing.display()
+        )
+    );
+    let out = vendor(&env, &sandbox)
+        .args(["create", "--role", "admin", "--private-key-file"])
+        .arg(env.root())
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "Cannot read the private key file {}: it is a folder, not a file.",
+            env.root().display()
+        )
+    );
+
+    let garbage = env.root().join("garbage.pem");
+    std::fs::write(&garbage, "garbage not a key\n").unwrap();
+    let out = vendor(&env, &sandbox)
+        .args(["create", "--role", "admin", "--private-key-file"])
+        .arg(&garbage)
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "The private key file {} cannot be used: it is not a PEM private key (it has no -----BEGIN PRIVATE KEY----- line).",
+            garbage.display()
+        )
     );
 
     let pkcs1 = env.root().join("old.pem");

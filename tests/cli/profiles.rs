@@ -315,6 +315,69 @@ fn the_config_flag_wins_over_the_environment() {
 }
 
 #[test]
+fn a_change_that_cannot_be_saved_reports_only_the_failure() {
+    let env = TestEnv::new();
+    // A folder that cannot exist: nothing can be saved there, even by root.
+    let out = env
+        .cli()
+        .args(["--config", "/proc/nope/s.toml", "profile", "add", "X"])
+        .run()
+        .code(1);
+    assert_eq!(
+        out.error_line(),
+        "The settings could not be saved to /proc/nope/s.toml: it does not exist."
+    );
+    // Settings that can be read (standard input) but not written over: /proc/self/fd takes no
+    // new files. No success sentence may come before the error.
+    let stored = "default_profile = \"work\"\n\n[profiles.work]\nbase_url = \"https://a.example/core/v2/rest\"\n\n[profiles.home]\nbase_url = \"https://a.example/core/v2/rest\"\n";
+    for args in [
+        &["profile", "use", "home"][..],
+        &["profile", "rename", "home", "away"],
+        &["profile", "remove", "home"],
+    ] {
+        let out = env
+            .cli()
+            .args(["--config", "/proc/self/fd/0"])
+            .args(args)
+            .stdin(stored)
+            .run()
+            .code(1);
+        let last = out.stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("error: The settings could not be saved to /proc/self/fd/0"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        for line in out.stderr.lines() {
+            assert!(
+                line.starts_with("error: ") || line.starts_with("warning: "),
+                "{args:?}: a success sentence before the error: {}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn a_settings_file_that_is_a_folder_is_said_in_words() {
+    let env = TestEnv::new();
+    let out = env
+        .cli()
+        .arg("--config")
+        .arg(env.root())
+        .args(["profile", "list"])
+        .run()
+        .code(1);
+    assert_eq!(
+        out.error_line(),
+        format!(
+            "The settings file {} could not be read: it is a folder, not a file.",
+            env.root().display()
+        )
+    );
+}
+
+#[test]
 fn a_damaged_settings_file_is_kept_and_defaults_are_used() {
     let env = TestEnv::new();
     std::fs::create_dir_all(env.settings_file().parent().unwrap()).unwrap();
@@ -333,6 +396,44 @@ fn a_damaged_settings_file_is_kept_and_defaults_are_used() {
     );
     env.cli().args(["profile", "add", "fresh"]).run().ok();
     assert_eq!(profile_names(&env), ["fresh"]);
+}
+
+#[test]
+fn a_profiles_base_url_is_checked_when_it_is_added() {
+    let env = TestEnv::new();
+    let out = env
+        .cli()
+        .args(["profile", "add", "Evil", "--url", "http://example.com/x"])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "The base URL must start with https://. Plain http:// is allowed only for this computer (localhost, 127.0.0.1)."
+    );
+    // The same when the URL comes from --base-url.
+    let out = env
+        .cli()
+        .base_url("ftp://example.com/core/v2/rest")
+        .args(["profile", "add", "Evil"])
+        .run()
+        .code(2);
+    assert_eq!(
+        out.error_line(),
+        "The base URL is not valid: it must start with https://, not ftp://."
+    );
+    assert_eq!(env.settings_text(), "", "nothing was stored");
+    // Plain http to this computer is fine (a local sandbox).
+    env.cli()
+        .args([
+            "profile",
+            "add",
+            "local",
+            "--url",
+            "http://127.0.0.1:8080/core/v2/rest",
+        ])
+        .run()
+        .ok();
+    assert_eq!(profile_names(&env), ["local"]);
 }
 
 #[test]

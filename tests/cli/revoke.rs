@@ -115,6 +115,26 @@ fn revoke_refuses_unknown_too_short_and_non_api_key_tokens() {
         .run()
         .code(2);
     assert!(out.error_line().contains("too short"), "{}", out.stderr);
+    // Characters no key has are named as the problem, not the length.
+    for (command, typed) in [
+        ("revoke", "x/../y"),
+        ("revoke", "3f6/…7a51"),
+        ("rotate", "7a51!"),
+        ("rotate", "7a 51"),
+    ] {
+        let out = vendor(&env, &sandbox)
+            .args([command, "--yes", typed])
+            .run()
+            .code(2);
+        assert_eq!(
+            out.error_line(),
+            format!(
+                "'{}' cannot be part of a key: a key has only letters, digits, '-' and '_' (or is given in the masked form the list shows, such as 3f6…7a51).",
+                typed.trim()
+            ),
+            "{command} {typed}"
+        );
+    }
     vendor(&env, &sandbox)
         .args(["revoke", "--yes", "3f6…"])
         .run()
@@ -399,15 +419,30 @@ fn revoke_and_rotate_ask_on_a_terminal() {
             .terminal()
             .stdin(answer)
             .run()
-            .code(2);
+            .code(1);
         assert!(out.stdout.contains(question), "{}", out.stdout);
+        // Saying no is the user's choice, not an error, nor a usage mistake (exit code 2).
         assert!(
-            out.stdout.contains("error: Nothing was changed."),
+            out.stdout.contains("Nothing was changed."),
             "{}",
             out.stdout
         );
+        assert!(!out.stdout.contains("error:"), "{}", out.stdout);
     }
     assert!(numbers(&env, &sandbox).contains(ANALYTICS_KEY));
+    let out = vendor(&env, &sandbox)
+        .args(["rotate", "1e66"])
+        .terminal()
+        .stdin("n\n")
+        .run()
+        .code(1);
+    assert!(
+        out.stdout.contains("Nothing was changed."),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("error:"), "{}", out.stdout);
+    assert!(numbers(&env, &sandbox).contains(MAINTENANCE_KEY));
 
     let out = vendor(&env, &sandbox)
         .args(["revoke", "3a84"])

@@ -279,10 +279,16 @@ fn the_sandbox_refuses_options_it_cannot_honour() {
         "{}",
         out.stderr
     );
-    env.cli()
-        .args(["sandbox", "--listen", "localhost"])
-        .run()
-        .code(2);
+    for value in ["localhost", "nonsense", "127.0.0.1"] {
+        let out = env.cli().args(["sandbox", "--listen", value]).run().code(2);
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: invalid value '{value}' for '--listen <ADDR>': give an IP address and a port, such as 127.0.0.1:8080\n"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
 
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();

@@ -133,6 +133,22 @@ fn base_urls_need_https_except_for_loopback() {
 }
 
 #[test]
+fn a_base_url_that_is_not_one_is_said_in_words() {
+    let reason = |text: &str| parse_base_url(text).err().map(|e| e.to_string());
+    let full = "The base URL is not valid: it must be a full address such as https://go.netlicensing.io/core/v2/rest.";
+    assert_eq!(reason("notaurlatall").as_deref(), Some(full));
+    assert_eq!(reason("").as_deref(), Some(full));
+    assert_eq!(
+        reason("https://go.netlicensing.io:99999/core/v2/rest").as_deref(),
+        Some("The base URL is not valid: the port must be a number from 1 to 65535.")
+    );
+    assert_eq!(
+        reason("https://[::1/core").as_deref(),
+        Some("The base URL is not valid: its IP address is not valid.")
+    );
+}
+
+#[test]
 fn client_debug_hides_credentials() {
     let client = Client::new(
         &ClientConfig::new("http://127.0.0.1:9/core/v2/rest"),
