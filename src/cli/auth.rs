@@ -308,8 +308,12 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         Secret::new(text.trim())
     } else {
         let typed = Zeroizing::new(
-            rpassword::prompt_password(format!("{}: ", capitalized(what)))
-                .map_err(|e| Failure::Other(format!("Could not read the {what}: {e}")))?,
+            rpassword::prompt_password(format!("{}: ", capitalized(what))).map_err(|e| {
+                Failure::Other(format!(
+                    "Could not read the {what}: {}.",
+                    crate::io_reason::io_reason(&e)
+                ))
+            })?,
         );
         Secret::new(typed.trim())
     };

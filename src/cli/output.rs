@@ -16,9 +16,12 @@ pub fn print(text: &str) -> Result<(), Failure> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Other(
-            format!("Could not write to standard output: {error}."),
-        )),
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Other(format!(
+                "Could not write to standard output: {}.",
+                crate::io_reason::io_reason(&error)
+            )))
+        }
         _ => Ok(()),
     }
 }
