@@ -493,6 +493,51 @@ fn profile_case_rename_and_remove_keep_the_keychain_in_step() {
     assert!(!env.settings_text().contains(ADMIN_KEY));
 }
 
+#[test]
+#[ignore = "needs a running, unlocked Secret Service: scripts/keychain-check"]
+fn a_rename_or_remove_that_cannot_be_saved_leaves_the_secrets_in_place() {
+    require_session_bus();
+    let env = TestEnv::new();
+    let name = unique_profile("unsaved");
+    let renamed = format!("{name}-moved");
+    let _cleanup = KeychainCleanup(vec![name.clone(), renamed.clone()]);
+    KeyringStore
+        .save(
+            &SecretSlot::new(name.as_str(), AuthMethod::ApiKey),
+            &Secret::new(ADMIN_KEY),
+        )
+        .unwrap();
+    // Settings that can be read (standard input) but not saved: /proc/self/fd takes no files.
+    let settings = format!(
+        "default_profile = \"{name}\"\n\n[profiles.\"{name}\"]\nbase_url = \"https://keys.example.com/core/v2/rest\"\nmethod = \"api-key\"\n"
+    );
+    for args in [
+        &["profile", "rename", name.as_str(), renamed.as_str()][..],
+        &["profile", "remove", name.as_str()],
+    ] {
+        let out = env
+            .cli()
+            .keychain()
+            .args(["--config", "/proc/self/fd/0"])
+            .args(args)
+            .stdin(&settings)
+            .run()
+            .code(1);
+        assert!(
+            out.error_line()
+                .starts_with("The settings could not be saved to /proc/self/fd/0"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert_eq!(
+            stored(&name, AuthMethod::ApiKey).map(|s| s.expose().to_owned()),
+            Some(ADMIN_KEY.to_owned()),
+            "{args:?}: the secret stays with the profile the settings still hold"
+        );
+        assert_eq!(stored(&renamed, AuthMethod::ApiKey), None, "{args:?}");
+    }
+}
+
 /// Login, list, create, revoke and rotate with `-vv`, a profile for the vendor login and one
 /// for an API key, both stored in the keychain. Returns what must never leak.
 fn keychain_cycle(env: &TestEnv, sandbox: &Sandbox, transcript: &mut Transcript) -> Secrets {
