@@ -13,6 +13,7 @@ pub fn io_reason(error: &io::Error) -> String {
         io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_owned(),
         io::ErrorKind::StorageFull => "the disk is full".to_owned(),
         io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+        io::ErrorKind::BrokenPipe => "the program reading it has gone away".to_owned(),
         _ => plain(&error.to_string()),
     }
 }
@@ -53,6 +54,7 @@ mod tests {
         assert_eq!(from_os(20), "a part of its path is a file, not a folder");
         assert_eq!(from_os(30), "the file system is read-only");
         assert_eq!(from_os(24), "too many open files");
+        assert_eq!(from_os(32), "the program reading it has gone away");
         assert_eq!(
             io_reason(&io::Error::other("TLS went wrong")),
             "TLS went wrong"

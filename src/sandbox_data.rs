@@ -19,8 +19,9 @@ pub fn sandbox_data_file() -> Option<PathBuf> {
     {
         // The sandbox still works, in memory; its start-up says why nothing is kept.
         tracing::warn!(
-            "cannot create {}: {error}; the sandbox keeps its keys in memory",
-            parent.display()
+            "cannot create {}: {}; the sandbox keeps its keys in memory",
+            parent.display(),
+            crate::io_reason::io_reason(&error)
         );
         return None;
     }

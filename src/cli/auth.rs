@@ -200,6 +200,8 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
         ),
     }
     let slot = SecretSlot::new(&name, profile.method);
+    // Put back if the settings cannot be saved: the secret must match the profile on file.
+    let previous = KeyringStore.load(&slot).ok().flatten();
     KeyringStore
         .save(&slot, credentials.secret())
         .map_err(|e| {
@@ -216,8 +218,15 @@ pub fn login(global: &GlobalArgs, args: &LoginArgs) -> Result<(), Failure> {
             .add_profile(&name, profile)
             .map_err(|e| Failure::Usage(e.to_string()))?;
     }
-    file.save(&loaded.settings)
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    if let Err(error) = file.save(&loaded.settings) {
+        let _ = match &previous {
+            Some(secret) => KeyringStore.save(&slot, secret),
+            None => KeyringStore.delete(&slot),
+        };
+        return Err(Failure::Other(format!(
+            "{error} The credentials were not stored."
+        )));
+    }
     eprintln!(
         "Logged in: profile '{name}', {} stored in {}.",
         credentials.describe(),
@@ -308,8 +317,12 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         Secret::new(text.trim())
     } else {
         let typed = Zeroizing::new(
-            rpassword::prompt_password(format!("{}: ", capitalized(what)))
-                .map_err(|e| Failure::Other(format!("Could not read the {what}: {e}")))?,
+            rpassword::prompt_password(format!("{}: ", capitalized(what))).map_err(|e| {
+                Failure::Other(format!(
+                    "Could not read the {what}: {}.",
+                    crate::io_reason::io_reason(&e)
+                ))
+            })?,
         );
         Secret::new(typed.trim())
     };

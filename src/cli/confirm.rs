@@ -18,7 +18,12 @@ pub fn confirm(question: &str, assume_yes: bool) -> Result<(), Failure> {
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| Failure::Other(format!("could not read the answer: {e}")))?;
+        .map_err(|e| {
+            Failure::Other(format!(
+                "Could not read the answer: {}.",
+                crate::io_reason::io_reason(&e)
+            ))
+        })?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {

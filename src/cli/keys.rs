@@ -97,8 +97,9 @@ pub fn create(session: &Session, args: &CreateArgs) -> Result<(), Failure> {
     })?;
     print_new_key(&key, args.format).map_err(|error| {
         Failure::Other(format!(
-            "The new key {} was created, but it could not be written to standard output ({error}). Revoke it if it cannot be used.",
-            key.masked()
+            "The new key {} was created, but it could not be written to standard output ({}). Revoke it if it cannot be used.",
+            key.masked(),
+            crate::io_reason::io_reason(&error)
         ))
     })
 }
@@ -217,8 +218,9 @@ pub fn rotate(session: &Session, args: &RotateArgs) -> Result<(), Failure> {
     // Nor if the new key cannot be handed over: the old one is then the only one usable.
     print_new_key(&created, args.format).map_err(|error| {
         Failure::Other(format!(
-            "The new key {} was created, but it could not be written to standard output ({error}), so the old key {} was not revoked. Revoke the new one if it cannot be used.",
+            "The new key {} was created, but it could not be written to standard output ({}), so the old key {} was not revoked. Revoke the new one if it cannot be used.",
             created.masked(),
+            crate::io_reason::io_reason(&error),
             old.masked()
         ))
     })?;

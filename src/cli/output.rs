@@ -3,6 +3,7 @@
 use std::io::Write as _;
 
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 use super::failure::Failure;
 use crate::api::ApiKey;
@@ -15,9 +16,12 @@ pub fn print(text: &str) -> Result<(), Failure> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Other(
-            format!("Could not write to standard output: {error}."),
-        )),
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Other(format!(
+                "Could not write to standard output: {}.",
+                crate::io_reason::io_reason(&error)
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -107,26 +111,32 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-/// An aligned table for people. Missing values show as a dash.
+/// The widest a table cell other than the key gets, in terminal columns: one long name must not
+/// push every row off the screen. json and csv keep the full value.
+pub const MAX_CELL_WIDTH: usize = 40;
+
+/// An aligned table for people. Missing values show as a dash; long values are cut with "…";
+/// widths are what a terminal shows (名 takes two columns).
 pub fn table(keys: &[&ApiKey], reveal: Reveal) -> String {
     let header = ["KEY", "NAME", "ROLE", "CUSTOMER", "CREATED", "ACTIVE"];
     let rows: Vec<[String; 6]> = keys
         .iter()
         .map(|key| {
             [
+                // A revealed key is shown whole: that is what --reveal is for.
                 shown_number(key, reveal),
-                dash(key.name()),
-                key.role_label().to_owned(),
-                dash(key.customer()),
-                dash(key.created()),
+                cell(&dash(key.name())),
+                cell(key.role_label()),
+                cell(&dash(key.customer())),
+                cell(&dash(key.created())),
                 if key.active { "yes" } else { "no" }.to_owned(),
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
+    let mut widths = header.map(str::width);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let mut out = String::new();
@@ -134,7 +144,10 @@ pub fn table(keys: &[&ApiKey], reveal: Reveal) -> String {
         let padded: Vec<String> = cells
             .iter()
             .zip(widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .map(|(cell, width)| {
+                let fill = width.saturating_sub(cell.width());
+                format!("{cell}{}", " ".repeat(fill))
+            })
             .collect();
         out.push_str(padded.join("  ").trim_end());
         out.push('\n');
@@ -144,6 +157,31 @@ pub fn table(keys: &[&ApiKey], reveal: Reveal) -> String {
         line(&row.each_ref().map(String::as_str));
     }
     out
+}
+
+/// A value fit for one table cell: control characters (a line break in a name would break the
+/// row) become spaces, and anything wider than [`MAX_CELL_WIDTH`] is cut, ending in "…".
+fn cell(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.width() <= MAX_CELL_WIDTH {
+        return text;
+    }
+    let mut cut = String::new();
+    let mut width = 0;
+    for c in text.chars() {
+        let char_width = c.width().unwrap_or(0);
+        // One column is kept for the "…".
+        if width + char_width >= MAX_CELL_WIDTH {
+            break;
+        }
+        width += char_width;
+        cut.push(c);
+    }
+    cut.push('…');
+    cut
 }
 
 fn dash(value: Option<&str>) -> String {
@@ -217,6 +255,54 @@ mod tests {
         assert!(first["customer"].is_null());
         assert!(first["created"].is_null());
         assert_eq!(first["extra"]["color"], "blue");
+    }
+
+    fn named(name: &str, customer: &str) -> ApiKey {
+        let details = KeyDetails {
+            name: Some(name),
+            customer: Some(customer),
+            ..KeyDetails::default()
+        };
+        ApiKey::new(
+            Secret::new("91c7e5a0-3f2b-4d18-8e6c-b4a0d2f7c953"),
+            Some(Role::Licensee),
+            details,
+        )
+    }
+
+    #[test]
+    fn table_cuts_long_cells_and_measures_wide_characters() {
+        let long = "n".repeat(600);
+        let keys = [
+            named(&long, "I042-ACME"),
+            named("ACME Ünïcode 名", "顧客-名前"),
+            named("plain", "line\nbreak"),
+        ];
+        let refs: Vec<&ApiKey> = keys.iter().collect();
+        let out = table(&refs, Reveal::Masked);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[1].contains(&format!("{}…  Licensee", "n".repeat(39))),
+            "{out}"
+        );
+        assert!(lines.iter().all(|l| l.width() < 120), "{out}");
+        // The ROLE column starts at the same terminal column on every line.
+        let role_at = |line: &str| line[..line.find("Licensee").unwrap_or(0)].width();
+        assert_eq!(role_at(lines[1]), role_at(lines[2]), "{out}");
+        assert_eq!(role_at(lines[1]), role_at(lines[3]), "{out}");
+        let created_at = |line: &str| line[..line.rfind(" -").unwrap_or(0)].width();
+        assert_eq!(created_at(lines[1]), created_at(lines[2]), "{out}");
+        assert_eq!(created_at(lines[2]), created_at(lines[3]), "{out}");
+        assert!(lines[3].contains("line break"), "{out}");
+    }
+
+    #[test]
+    fn a_cut_never_splits_a_wide_character_past_the_limit() {
+        let text = "名".repeat(30);
+        let cut = cell(&text);
+        assert!(cut.width() <= MAX_CELL_WIDTH, "{cut}");
+        assert!(cut.ends_with('…'));
+        assert_eq!(cell("short"), "short");
     }
 
     #[test]

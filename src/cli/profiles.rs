@@ -6,9 +6,10 @@ use super::args::{GlobalArgs, ProfileAddArgs, ProfileCommand};
 use super::failure::Failure;
 use super::output;
 use super::session::load_settings;
+use crate::api::{AuthMethod, Secret};
 use crate::credentials::{
-    KeyringStore, NetworkSettings, Profile, ResolveError, SANDBOX_PROFILE, Settings, StoreError,
-    delete_secrets, is_sandbox,
+    KeyringStore, NetworkSettings, Profile, ResolveError, SANDBOX_PROFILE, SecretSlot, SecretStore,
+    Settings, StoreError, delete_secrets, is_sandbox,
 };
 
 pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure> {
@@ -52,12 +53,22 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
                 .map(str::to_owned)
                 .ok_or_else(|| Failure::Usage(format!("There is no profile named '{name}'.")))?;
             settings.remove_profile(&stored).map_err(usage)?;
+            // Held in memory until the settings are saved, to be put back if they cannot be:
+            // a profile whose secrets are gone would need a new login.
+            let kept = stored_secrets(&KeyringStore, &stored);
             let removed = without_keychain(delete_secrets(&KeyringStore, &stored), &stored)?;
-            if removed {
-                format!("Removed profile '{stored}' and its stored secrets.")
-            } else {
-                format!("Removed profile '{stored}'.")
+            if let Err(error) = file.save(&loaded.settings) {
+                for (slot, secret) in &kept {
+                    let _ = KeyringStore.save(slot, secret);
+                }
+                return Err(Failure::Other(error.to_string()));
             }
+            if removed {
+                eprintln!("Removed profile '{stored}' and its stored secrets.");
+            } else {
+                eprintln!("Removed profile '{stored}'.");
+            }
+            return Ok(());
         }
         ProfileCommand::Use { name } => {
             settings.set_default(name).map_err(usage)?;
@@ -92,6 +103,18 @@ pub fn run(global: &GlobalArgs, command: &ProfileCommand) -> Result<(), Failure>
         .map_err(|e| Failure::Other(e.to_string()))?;
     eprintln!("{done}");
     Ok(())
+}
+
+/// The secrets stored for a profile; any that cannot be read are left out.
+fn stored_secrets(store: &dyn SecretStore, profile: &str) -> Vec<(SecretSlot, Secret)> {
+    [AuthMethod::VendorLogin, AuthMethod::ApiKey]
+        .into_iter()
+        .map(|method| SecretSlot::new(profile, method))
+        .filter_map(|slot| match store.load(&slot) {
+            Ok(Some(secret)) => Some((slot, secret)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether the keychain did its part. Without any keychain (a headless machine) the settings

@@ -18,7 +18,7 @@ pub enum SandboxError {
     )]
     PortInUse { addr: SocketAddr },
 
-    #[error("The sandbox could not listen on {addr}: {source}.")]
+    #[error("The sandbox could not listen on {addr}: {}.", io_reason(.source))]
     Bind { addr: SocketAddr, source: io::Error },
 
     #[error("The sandbox data file {} cannot be read: {}.", .path.display(), io_reason(.source))]

@@ -493,6 +493,100 @@ fn profile_case_rename_and_remove_keep_the_keychain_in_step() {
     assert!(!env.settings_text().contains(ADMIN_KEY));
 }
 
+#[test]
+#[ignore = "needs a running, unlocked Secret Service: scripts/keychain-check"]
+fn a_rename_or_remove_that_cannot_be_saved_leaves_the_secrets_in_place() {
+    require_session_bus();
+    let env = TestEnv::new();
+    let name = unique_profile("unsaved");
+    let renamed = format!("{name}-moved");
+    let _cleanup = KeychainCleanup(vec![name.clone(), renamed.clone()]);
+    KeyringStore
+        .save(
+            &SecretSlot::new(name.as_str(), AuthMethod::ApiKey),
+            &Secret::new(ADMIN_KEY),
+        )
+        .unwrap();
+    // Settings that can be read (standard input) but not saved: /proc/self/fd takes no files.
+    let settings = format!(
+        "default_profile = \"{name}\"\n\n[profiles.\"{name}\"]\nbase_url = \"https://keys.example.com/core/v2/rest\"\nmethod = \"api-key\"\n"
+    );
+    for args in [
+        &["profile", "rename", name.as_str(), renamed.as_str()][..],
+        &["profile", "remove", name.as_str()],
+    ] {
+        let out = env
+            .cli()
+            .keychain()
+            .args(["--config", "/proc/self/fd/0"])
+            .args(args)
+            .stdin(&settings)
+            .run()
+            .code(1);
+        assert!(
+            out.error_line()
+                .starts_with("The settings could not be saved to /proc/self/fd/0"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert_eq!(
+            stored(&name, AuthMethod::ApiKey).map(|s| s.expose().to_owned()),
+            Some(ADMIN_KEY.to_owned()),
+            "{args:?}: the secret stays with the profile the settings still hold"
+        );
+        assert_eq!(stored(&renamed, AuthMethod::ApiKey), None, "{args:?}");
+    }
+}
+
+#[test]
+#[ignore = "needs a running, unlocked Secret Service: scripts/keychain-check"]
+fn a_login_whose_settings_cannot_be_saved_stores_no_secret() {
+    require_session_bus();
+    let env = TestEnv::new();
+    let known = unique_profile("known");
+    let fresh = unique_profile("fresh");
+    let _cleanup = KeychainCleanup(vec![known.clone(), fresh.clone()]);
+    let slot = SecretSlot::new(known.as_str(), AuthMethod::ApiKey);
+    KeyringStore.save(&slot, &Secret::new(ADMIN_KEY)).unwrap();
+    // Another profile's proxy address holds a password: the file can be read, but is never
+    // written that way.
+    std::fs::create_dir_all(env.settings_file().parent().unwrap()).unwrap();
+    std::fs::write(
+        env.settings_file(),
+        format!(
+            "[profiles.\"{known}\"]\nbase_url = \"http://127.0.0.1:9/core/v2/rest\"\nmethod = \"api-key\"\n\n[profiles.proxied.network]\nhttps_proxy = \"http://jane:pr0xy-pass@proxy:3128\"\n"
+        ),
+    )
+    .unwrap();
+    let new_key = "0b4d5c1e-2f3a-4b5c-8d6e-7f8091a2b3c4";
+    for profile in [&known, &fresh] {
+        let out = env
+            .cli()
+            .keychain()
+            .base_url("http://127.0.0.1:9/core/v2/rest")
+            .args(["--profile", profile, "auth", "login", "--api-key-stdin"])
+            .stdin(new_key)
+            .run()
+            .code(1);
+        assert!(
+            out.stderr.ends_with("The credentials were not stored.\n"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.all_output().contains(new_key));
+    }
+    assert_eq!(
+        stored(&known, AuthMethod::ApiKey).map(|s| s.expose().to_owned()),
+        Some(ADMIN_KEY.to_owned()),
+        "the earlier secret is back"
+    );
+    assert_eq!(
+        stored(&fresh, AuthMethod::ApiKey),
+        None,
+        "nothing left behind"
+    );
+}
+
 /// Login, list, create, revoke and rotate with `-vv`, a profile for the vendor login and one
 /// for an API key, both stored in the keychain. Returns what must never leak.
 fn keychain_cycle(env: &TestEnv, sandbox: &Sandbox, transcript: &mut Transcript) -> Secrets {
