@@ -31,6 +31,8 @@ pub struct AuthForm {
     pub message: Option<Result<String, String>>,
     /// Set when the keychain could not take the secret: the form then offers session-only mode.
     pub keychain_unavailable: bool,
+    /// "Delete profile" was clicked once: the form asks before anything is deleted.
+    pub confirm_delete: bool,
     /// Where the secret of this profile is kept, for people ("the Secret Service keychain").
     pub stored_in: Option<String>,
     /// The role for "Create an API key and switch to it".
@@ -66,6 +68,7 @@ impl AuthForm {
             test_result: None,
             message: None,
             keychain_unavailable: false,
+            confirm_delete: false,
             stored_in: None,
             switch_role: Role::Admin,
         }

@@ -94,6 +94,8 @@ pub struct KeysApp {
     /// The settings file was broken and defaults are used: shown until dismissed or until new
     /// settings are saved, as the status line soon says other things.
     pub(super) settings_warning: Option<String>,
+    /// Said before the next "Connected to …" (a deleted profile, when the next one opens).
+    pub(super) notice: Option<String>,
     pub(super) keys: KeyList,
     /// The last list error; the previous list stays on screen.
     pub(super) list_error: Option<ApiError>,
@@ -135,6 +137,7 @@ impl KeysApp {
             connection: None,
             connection_error: None,
             settings_warning: None,
+            notice: None,
             keys,
             list_error: None,
             screen: Screen::Welcome,
@@ -215,6 +218,7 @@ impl KeysApp {
     pub(super) fn disconnect(&mut self) {
         self.connection = None;
         self.connection_error = None;
+        self.notice = None;
         self.keys.clear();
         self.list_error = None;
         self.dialog = None;

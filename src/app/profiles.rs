@@ -129,8 +129,10 @@ impl KeysApp {
             Ok(connection) => {
                 self.auth_form.stored_in = Some(connection.secret_location.clone());
                 self.auth_form.base_url.clone_from(&connection.base_url);
+                // Kept for the list's "N API keys loaded.", which comes next and says more.
+                let notice = self.notice.clone().map(|n| n + " ").unwrap_or_default();
                 self.status.info(format!(
-                    "Connected to {} as {}.",
+                    "{notice}Connected to {} as {}.",
                     connection.base_url,
                     connection.credentials.describe()
                 ));
@@ -301,9 +303,12 @@ impl KeysApp {
             Ok(_) => {
                 self.forget();
                 self.save_settings();
-                self.status.info(format!("Profile '{name}' was deleted."));
+                let deleted = format!("Profile '{name}' was deleted.");
+                self.status.info(deleted.clone());
                 if let Some(next) = self.settings.default_profile_name().map(str::to_owned) {
                     self.switch_profile(&next);
+                    // Said again once the next profile has opened, which says so too.
+                    self.notice = Some(deleted);
                 } else {
                     self.screen = Screen::Welcome;
                 }

@@ -73,9 +73,10 @@ impl KeysApp {
                 self.keys.replace(keys, Instant::now());
                 self.list_error = None;
                 if !quiet {
+                    let notice = self.notice.take().map(|n| n + " ").unwrap_or_default();
                     self.status.info(match count {
-                        1 => "1 API key loaded.".to_owned(),
-                        n => format!("{n} API keys loaded."),
+                        1 => format!("{notice}1 API key loaded."),
+                        n => format!("{notice}{n} API keys loaded."),
                     });
                 }
             }

@@ -743,12 +743,23 @@ fn delete_profile_removes_it_its_secrets_and_its_settings() {
     click(&mut harness, "Settings");
     harness.run();
     click_and_wait(&mut harness, "Delete profile");
+    // The first click only asks.
+    assert!(has_label_containing(
+        &harness,
+        "Delete profile Work and its saved secrets from the keychain?"
+    ));
+    assert!(world.saved_secret("Work", AuthMethod::ApiKey).is_some());
+    click_and_wait(&mut harness, "Keep it");
+    assert!(harness.state().settings().profile("Work").is_some());
+    click_and_wait(&mut harness, "Delete profile");
+    click_and_wait(&mut harness, "Delete this profile");
 
     assert_eq!(world.saved_secret("Work", AuthMethod::ApiKey), None);
     assert!(harness.state().settings().profile("Work").is_none());
     assert!(!world.settings_text().contains("Work"));
     assert_eq!(harness.state().screen(), Screen::Welcome);
     assert!(harness.state().connection().is_none());
+    assert_eq!(status_text(&harness), "Profile 'Work' was deleted.");
 }
 
 #[test]
@@ -961,5 +972,48 @@ fn test_then_save_with_a_field_missing_says_so_once() {
         1,
         "{:?}",
         labels(&harness)
+    );
+}
+
+#[test]
+fn deleting_one_of_two_profiles_says_so_after_the_other_opens() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    save_secret(&world, "Work", AuthMethod::ApiKey, ADMIN_KEY);
+    save_secret(&world, "Home", AuthMethod::ApiKey, ADMIN_KEY);
+    let mut settings = settings_with("Work", &sandbox, AuthMethod::ApiKey);
+    settings
+        .add_profile(
+            "Home",
+            Profile {
+                base_url: sandbox.base_url(),
+                method: AuthMethod::ApiKey,
+                ..Profile::default()
+            },
+        )
+        .unwrap();
+    let mut harness = world.open(
+        settings,
+        LaunchOptions {
+            profile: Some("Work".to_owned()),
+            ..LaunchOptions::default()
+        },
+    );
+    click(&mut harness, "Settings");
+    harness.run();
+    click_and_wait(&mut harness, "Delete profile");
+    click_and_wait(&mut harness, "Delete this profile");
+
+    let status = status_text(&harness);
+    assert!(
+        status == "Profile 'Work' was deleted. 6 API keys loaded.",
+        "{status}"
+    );
+    assert_eq!(
+        harness
+            .state()
+            .connection()
+            .map(|c| c.profile_name.as_str()),
+        Some("Home")
     );
 }

@@ -70,14 +70,31 @@ fn profile_section(ui: &mut Ui, form: &mut AuthForm, commands: &mut Vec<Command>
         } else {
             ui.label(format!("Profile: {}", form.profile_name));
             if ui
-                .button("Delete profile")
+                .add_enabled(!form.confirm_delete, egui::Button::new("Delete profile"))
                 .on_hover_text("Removes this profile and its saved secrets")
                 .clicked()
             {
-                commands.push(Command::DeleteProfile);
+                form.confirm_delete = true;
             }
         }
     });
+    if form.confirm_delete {
+        // A profile holds an account's secret: one stray click must not remove it.
+        widgets::banner(ui, ui.visuals().warn_fg_color, |ui| {
+            ui.label(format!(
+                "Delete profile {} and its saved secrets from the keychain? This cannot be undone; the keys on NetLicensing stay as they are.",
+                form.profile_name
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Delete this profile").clicked() {
+                    commands.push(Command::DeleteProfile);
+                }
+                if ui.button("Keep it").clicked() {
+                    form.confirm_delete = false;
+                }
+            });
+        });
+    }
 }
 
 /// Returns whether the method changed.
