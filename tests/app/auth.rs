@@ -1017,3 +1017,20 @@ fn deleting_one_of_two_profiles_says_so_after_the_other_opens() {
         Some("Home")
     );
 }
+
+#[test]
+fn a_long_profile_name_is_cut_in_the_top_bar() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let long = "Production-EU-west-customer-facing-licensing-account-very-long";
+    save_secret(&world, long, AuthMethod::ApiKey, ADMIN_KEY);
+    let harness = world.open(
+        settings_with(long, &sandbox, AuthMethod::ApiKey),
+        LaunchOptions::default(),
+    );
+    let settings_tab = harness.get_by_label("Settings").rect();
+    assert!(
+        settings_tab.right() < 600.0,
+        "the name pushed the tabs right: {settings_tab:?}"
+    );
+}

@@ -68,7 +68,11 @@ fn profile_section(ui: &mut Ui, form: &mut AuthForm, commands: &mut Vec<Command>
             ui.add(egui::TextEdit::singleline(&mut form.profile_name).desired_width(200.0))
                 .labelled_by(label.id);
         } else {
-            ui.label(format!("Profile: {}", form.profile_name));
+            ui.label(format!(
+                "Profile: {}",
+                widgets::shortened(&form.profile_name, 40)
+            ))
+            .on_hover_text(&form.profile_name);
             if ui
                 .add_enabled(!form.confirm_delete, egui::Button::new("Delete profile"))
                 .on_hover_text("Removes this profile and its saved secrets")

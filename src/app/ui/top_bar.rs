@@ -44,7 +44,7 @@ fn profile_switcher(ui: &mut Ui, app: &KeysApp, commands: &mut Vec<Command>) {
         });
     let label = ui.label("Profile");
     egui::ComboBox::from_id_salt("profile_switcher")
-        .selected_text(current)
+        .selected_text(widgets::shortened(current, PROFILE_NAME_SHOWN))
         .show_ui(ui, |ui| {
             for name in app.settings.profile_names() {
                 if ui.selectable_label(name == current, name).clicked() {
@@ -64,5 +64,9 @@ fn profile_switcher(ui: &mut Ui, app: &KeysApp, commands: &mut Vec<Command>) {
             }
         })
         .response
-        .labelled_by(label.id);
+        .labelled_by(label.id)
+        .on_hover_text(current);
 }
+
+/// A long profile name is cut in the top bar, so that the tabs beside it stay in the window.
+const PROFILE_NAME_SHOWN: usize = 24;

@@ -159,9 +159,26 @@ pub fn banner_badge(ui: &mut Ui, text: &str, color: Color32) -> egui::Response {
         .response
 }
 
+/// `text` cut to `most` characters with "…" at the end, for names shown where room is short.
+pub fn shortened(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(most.saturating_sub(1)).collect();
+    short.push('…');
+    short
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_are_cut_with_an_ellipsis() {
+        assert_eq!(shortened("Work", 24), "Work");
+        assert_eq!(shortened("Production-EU-west", 8), "Product…");
+        assert_eq!(shortened("Ünïcode名前です", 5), "Ünïc…");
+    }
 
     #[test]
     fn dates_are_shown_in_utc_or_as_they_came() {
