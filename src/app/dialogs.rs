@@ -41,6 +41,13 @@ impl Default for CreateForm {
 }
 
 impl CreateForm {
+    /// Nothing typed yet: closing the form loses nothing.
+    pub fn is_blank(&self) -> bool {
+        self.name.trim().is_empty()
+            && self.customer.trim().is_empty()
+            && self.private_key.trim().is_empty()
+    }
+
     /// What to send, or a sentence saying what to fix.
     pub fn to_new_key(&self) -> Result<NewApiKey, String> {
         let optional = |text: &str| {

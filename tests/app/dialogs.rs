@@ -882,3 +882,50 @@ fn a_bulk_revoke_lists_keys_in_table_order_and_enter_confirms() {
     assert_eq!(status_text(&harness), "3 API keys revoked.");
     assert_eq!(masked_keys_in_order(&harness), rows[3..].to_vec());
 }
+
+/// A click with the primary button at `pos` (the backdrop outside a dialog, say).
+fn click_at(harness: &mut AppHarness, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+#[test]
+fn a_stray_click_keeps_what_was_typed_and_enter_creates() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = world.open_sandbox();
+    let before = harness.state().keys().keys().to_vec();
+    let beside = egui::pos2(20.0, 600.0);
+
+    // Nothing typed: a click beside the dialog closes it.
+    open_create(&mut harness);
+    click_at(&mut harness, beside);
+    assert!(!has_label(&harness, "Add API Key"));
+
+    open_create(&mut harness);
+    type_into(&mut harness, "Name (optional)", "Kept");
+    click_at(&mut harness, beside);
+    assert!(
+        has_label(&harness, "Add API Key"),
+        "the typed name was thrown away"
+    );
+    assert_eq!(
+        harness.get_by_label("Name (optional)").value().as_deref(),
+        Some("Kept")
+    );
+
+    harness.get_by_label("Name (optional)").focus();
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    wait_idle(&mut harness);
+    let key = new_key(&harness, &before);
+    assert_eq!(key.name(), Some("Kept"));
+}

@@ -45,7 +45,11 @@ pub fn show(ctx: &egui::Context, app: &mut KeysApp, commands: &mut Vec<Command>)
             Dialog::Rotate(flow) => rotate(ui, flow, signed_in_with, tasks, commands),
         }
     });
-    if response.should_close() {
+    // A click beside a form with something typed in it is a slip, not a wish to lose the typing
+    // (Escape and Cancel still close it).
+    let typed = matches!(&app.dialog, Some(Dialog::Create(form)) if !form.is_blank());
+    let stray_click = typed && response.backdrop_response.clicked();
+    if !stray_click && response.should_close() {
         commands.push(Command::CloseDialog);
     }
 }
@@ -86,12 +90,19 @@ fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<
                 }
             });
         });
-        widgets::text_field(
+        let customer = widgets::text_field(
             ui,
             "Customer (optional)",
             &mut form.customer,
             "licensee number, e.g. I042-ACME",
         );
+        // Enter in a one-line field creates the key, as in other dialogs.
+        let entered = |field: &egui::Response| {
+            field.lost_focus() && field.ctx.input(|i| i.key_pressed(egui::Key::Enter))
+        };
+        if entered(&name) || entered(&customer) {
+            commands.push(Command::SubmitCreate);
+        }
         widgets::form_note(ui, |ui| {
             ui.set_max_width(widgets::FIELD_WIDTH);
             ui.label(
