@@ -61,6 +61,11 @@ pub enum ApiError {
     Tls { host: String, detail: String },
 
     #[error(
+        "The server at {host} did not answer with a secure (TLS) connection: the address may need http:// rather than https://, or the port may be wrong."
+    )]
+    NotTls { host: String },
+
+    #[error(
         "The server name {host} could not be found. Check the base URL and your network connection."
     )]
     Dns { host: String },
@@ -120,6 +125,7 @@ impl ApiError {
             ApiError::PermissionDenied { .. } => ErrorKind::Permission,
             ApiError::NotFound { .. } => ErrorKind::NotFound,
             ApiError::Tls { .. }
+            | ApiError::NotTls { .. }
             | ApiError::Dns { .. }
             | ApiError::ConnectionRefused { .. }
             | ApiError::Timeout { .. }

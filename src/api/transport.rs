@@ -29,7 +29,11 @@ pub(crate) fn classify(error: &reqwest::Error, host: &str, timeout: Duration) ->
     {
         return ApiError::Dns { host };
     }
-    let detail = innermost(error);
+    // rustls reads the first bytes of a plain-HTTP answer as a TLS record of no known type.
+    if chain.contains("invalidcontenttype") || chain.contains("corrupt message") {
+        return ApiError::NotTls { host };
+    }
+    let detail = tls_in_words(&innermost(error));
     if chain.contains("certificate")
         || chain.contains("tls")
         || chain.contains("handshake")
@@ -49,6 +53,34 @@ pub(crate) fn classify(error: &reqwest::Error, host: &str, timeout: Duration) ->
         };
     }
     ApiError::Network { host, detail }
+}
+
+/// rustls names certificate problems by their enum variants: the common ones in words.
+fn tls_in_words(detail: &str) -> String {
+    let words = [
+        (
+            "UnknownIssuer",
+            "its certificate is not signed by an authority this computer trusts",
+        ),
+        (
+            "NotValidForName",
+            "its certificate is for another server name",
+        ),
+        ("Expired", "its certificate has expired"),
+        (
+            "NotValidYet",
+            "its certificate is not valid yet (check this computer's clock)",
+        ),
+        ("Revoked", "its certificate has been revoked"),
+        (
+            "handshake eof",
+            "the server closed the connection before it was secured (is the address http://?)",
+        ),
+    ];
+    words
+        .iter()
+        .find(|(variant, _)| detail.contains(variant))
+        .map_or_else(|| detail.to_owned(), |(_, said)| (*said).to_owned())
 }
 
 /// The message of the deepest cause: it describes the failure without naming the URL.
@@ -103,4 +135,20 @@ pub(crate) fn read_certificates(path: &Path) -> Result<Vec<reqwest::Certificate>
         )));
     }
     Ok(certificates)
+}
+
+#[cfg(test)]
+mod words_tests {
+    #[test]
+    fn common_certificate_problems_are_said_in_words() {
+        assert_eq!(
+            super::tls_in_words("invalid peer certificate: UnknownIssuer"),
+            "its certificate is not signed by an authority this computer trusts"
+        );
+        assert_eq!(
+            super::tls_in_words("invalid peer certificate: Expired"),
+            "its certificate has expired"
+        );
+        assert_eq!(super::tls_in_words("something new"), "something new");
+    }
 }

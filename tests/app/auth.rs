@@ -384,7 +384,9 @@ fn test_connection_explains_a_failed_tls_handshake() {
     assert!(
         has_label_containing(
             &harness,
-            &format!("A secure connection to 127.0.0.1:{port} could not be set up")
+            &format!(
+                "The server at 127.0.0.1:{port} did not answer with a secure (TLS) connection"
+            )
         ),
         "{:?}",
         labels(&harness)

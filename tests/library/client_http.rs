@@ -357,7 +357,7 @@ fn a_closed_port_is_connection_refused() {
 }
 
 #[test]
-fn https_to_a_plain_http_server_is_a_tls_failure() {
+fn https_to_a_server_that_hangs_up_is_a_tls_failure_in_words() {
     let server = ScriptedServer::start(vec![Reply::json(200, "{}")]);
     let https = server.base_url.replace("http://", "https://");
     let mut config = ClientConfig::new(https);
@@ -366,7 +366,15 @@ fn https_to_a_plain_http_server_is_a_tls_failure() {
         .expect("client")
         .check_credentials()
         .expect_err("no TLS there");
+    // This server hangs up on the TLS greeting (one that answers in plain HTTP gives NotTls,
+    // as the app's test shows).
     assert!(matches!(error, ApiError::Tls { .. }), "{error:?}");
+    assert!(
+        error.to_string().contains(
+            "the server closed the connection before it was secured (is the address http://?)"
+        ),
+        "{error}"
+    );
 }
 
 #[test]
