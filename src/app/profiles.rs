@@ -163,6 +163,7 @@ impl KeysApp {
         let (config, typed, slot, username) = match target {
             Ok(target) => target,
             Err(reason) => {
+                self.status.error(reason.clone());
                 self.auth_form.test_result = Some(Err(reason));
                 return;
             }
@@ -229,7 +230,7 @@ impl KeysApp {
         let profile = match self.auth_form.profile() {
             Ok(profile) => profile,
             Err(reason) => {
-                self.auth_form.message = Some(Err(reason));
+                self.form_says(Err(reason));
                 return;
             }
         };
@@ -253,7 +254,7 @@ impl KeysApp {
             None => settings.add_profile(&name, profile.clone()),
         };
         if let Err(error) = result {
-            self.auth_form.message = Some(Err(error.to_string()));
+            self.form_says(Err(error.to_string()));
             return;
         }
         let slot = SecretSlot::new(&name, profile.method);
@@ -313,7 +314,7 @@ impl KeysApp {
                     self.screen = Screen::Welcome;
                 }
             }
-            Err(error) => self.auth_form.message = Some(Err(error.to_string())),
+            Err(error) => self.form_says(Err(error.to_string())),
         }
     }
 
@@ -363,11 +364,14 @@ impl KeysApp {
             self.on_saved(stored);
         }
         if let Some(result) = take_ready(&mut self.tasks.forget) {
-            self.auth_form.message = Some(
+            self.form_says(
                 match result
                     .map_err(|e| StoreError::Failed(e.to_string()))
                     .and_then(|r| r)
                 {
+                    Ok(name) if self.settings.profile(&name).is_none() => Ok(format!(
+                        "Profile '{name}' was deleted, and its secrets were removed from the keychain."
+                    )),
                     Ok(name) => Ok(format!(
                         "The secrets of profile '{name}' were removed from the keychain."
                     )),
@@ -378,7 +382,7 @@ impl KeysApp {
         if let Some(result) = take_ready(&mut self.tasks.switch_to_key) {
             match result {
                 Ok(key) => self.store_switched_key(key),
-                Err(error) => self.auth_form.message = Some(Err(error.to_string())),
+                Err(error) => self.form_says(Err(error.to_string())),
             }
         }
     }
@@ -396,21 +400,33 @@ impl KeysApp {
                 } else {
                     ""
                 };
-                self.auth_form.message = Some(Err(format!("Not saved: {error}{hint}")));
+                self.form_says(Err(format!("Not saved: {error}{hint}")));
                 return;
             }
         };
         let previous = std::mem::replace(&mut self.settings, settings);
         if !self.save_settings() {
             self.settings = previous;
-            self.auth_form.message = Some(Err(
+            self.form_says(Err(
                 "The settings file could not be written; see the status line.".to_owned(),
             ));
             return;
         }
         self.switch_profile(&name);
         let kept_in = location.unwrap_or_else(|| "the keychain (unchanged)".to_owned());
-        self.auth_form.message = Some(Ok(format!("Saved. The secret is kept in {kept_in}.")));
+        let saved = format!("Saved. The secret is kept in {kept_in}.");
+        self.form_says(Ok(saved.clone()));
+        // The app moves on to the table: the status line says where the secret went, there.
+        self.notice = Some(saved);
+    }
+
+    /// A save's or forget's outcome: beside the form's buttons, and in the status line.
+    fn form_says(&mut self, outcome: Result<String, String>) {
+        match &outcome {
+            Ok(text) => self.status.info(text.clone()),
+            Err(text) => self.status.error(text.clone()),
+        }
+        self.auth_form.message = Some(outcome);
     }
 
     /// The new key exists: store it as the profile's API key, then switch the profile to it.

@@ -761,7 +761,10 @@ fn delete_profile_removes_it_its_secrets_and_its_settings() {
     assert!(!world.settings_text().contains("Work"));
     assert_eq!(harness.state().screen(), Screen::Welcome);
     assert!(harness.state().connection().is_none());
-    assert_eq!(status_text(&harness), "Profile 'Work' was deleted.");
+    assert_eq!(
+        status_text(&harness),
+        "Profile 'Work' was deleted, and its secrets were removed from the keychain."
+    );
 }
 
 #[test]
@@ -962,7 +965,7 @@ fn an_unknown_profile_asked_for_opens_nothing_and_says_so() {
 }
 
 #[test]
-fn test_then_save_with_a_field_missing_says_so_once() {
+fn test_then_save_with_a_field_missing_says_so_once_beside_the_buttons() {
     let sandbox = sandbox();
     let world = World::new(&sandbox);
     let mut harness = first_run(&world);
@@ -971,8 +974,8 @@ fn test_then_save_with_a_field_missing_says_so_once() {
     click_and_wait(&mut harness, "Save");
     assert_eq!(
         count_label(&harness, "⚠ Enter the API key."),
-        1,
-        "{:?}",
+        2,
+        "once beside the buttons, once in the status line: {:?}",
         labels(&harness)
     );
 }
@@ -1034,5 +1037,28 @@ fn a_long_profile_name_is_cut_in_the_top_bar() {
     assert!(
         settings_tab.right() < 600.0,
         "the name pushed the tabs right: {settings_tab:?}"
+    );
+}
+
+#[test]
+fn a_form_error_and_a_save_are_said_in_the_status_line_too() {
+    let sandbox = sandbox();
+    let world = World::new(&sandbox);
+    let mut harness = first_run(&world);
+    new_profile_form(&mut harness, "Work", "http://example.com/core/v2/rest");
+    type_into(&mut harness, "API key", ADMIN_KEY);
+    click_and_wait(&mut harness, "Test connection");
+    assert!(
+        status_text(&harness).starts_with("The base URL must start with https://"),
+        "{}",
+        status_text(&harness)
+    );
+
+    replace_text(&mut harness, "Base URL", &sandbox.base_url());
+    click_and_wait(&mut harness, "Save");
+    let status = status_text(&harness);
+    assert!(
+        status.starts_with("Saved. The secret is kept in ") && status.ends_with("API keys loaded."),
+        "{status}"
     );
 }
