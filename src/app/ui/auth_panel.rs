@@ -286,14 +286,17 @@ fn way_forward_section(
                 "Creates a new API key with the role you choose and makes this profile use it instead of the vendor login.",
             );
             ui.horizontal(|ui| {
-                egui::ComboBox::from_label("Role of the new key")
+                let label = ui.label("Role of the new key");
+                egui::ComboBox::from_id_salt("switch_role")
                     .selected_text(form.switch_role.label())
                     .show_ui(ui, |ui| {
                         for role in Role::ALL {
                             ui.selectable_value(&mut form.switch_role, role, role.label())
                                 .on_hover_text(role.description());
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
                 if widgets::busy_button(
                     ui,
                     "Create an API key and switch to it",
