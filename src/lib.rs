@@ -12,3 +12,4 @@ pub mod key_query;
 pub mod pem;
 pub mod sandbox;
 pub mod sandbox_data;
+pub mod words;

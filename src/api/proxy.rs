@@ -8,8 +8,8 @@ use reqwest::Url;
 /// fine. The error is a phrase for "The network settings are not usable: …"; it never repeats
 /// a password the address holds.
 ///
-/// Accepted: `http://host:port` and `https://host:port`, with or without `user:password@`.
-/// SOCKS proxies are not built in, and any other scheme is refused.
+/// Accepted: `http://host:port` and `https://host:port`, with or without `user@`. A password
+/// is refused (the setting is kept in the settings file); SOCKS and other schemes too.
 pub fn validate_proxy(text: &str) -> Result<(), String> {
     let text = text.trim();
     if text.is_empty() {

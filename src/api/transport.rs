@@ -33,14 +33,16 @@ pub(crate) fn classify(error: &reqwest::Error, host: &str, timeout: Duration) ->
     if chain.contains("invalidcontenttype") || chain.contains("corrupt message") {
         return ApiError::NotTls { host };
     }
-    let detail = tls_in_words(&innermost(error));
+    let detail = innermost(error);
     if chain.contains("certificate")
         || chain.contains("tls")
         || chain.contains("handshake")
-        || chain.contains("corrupt message")
         || chain.contains("invalid peer")
     {
-        return ApiError::Tls { host, detail };
+        return ApiError::Tls {
+            host,
+            detail: tls_in_words(&detail),
+        };
     }
     if error.is_connect() {
         // Nothing was sent: the connection never stood.

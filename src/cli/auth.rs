@@ -317,12 +317,14 @@ fn read_secret(what: &str, from_stdin: bool) -> Result<Secret, Failure> {
         Secret::new(text.trim())
     } else {
         let typed = Zeroizing::new(
-            rpassword::prompt_password(format!("{}: ", capitalized(what))).map_err(|e| {
-                Failure::Other(format!(
-                    "Could not read the {what}: {}.",
-                    crate::io_reason::io_reason(&e)
-                ))
-            })?,
+            rpassword::prompt_password(format!("{}: ", crate::words::capitalized(what))).map_err(
+                |e| {
+                    Failure::Other(format!(
+                        "Could not read the {what}: {}.",
+                        crate::io_reason::io_reason(&e)
+                    ))
+                },
+            )?,
         );
         Secret::new(typed.trim())
     };
@@ -349,15 +351,6 @@ fn nothing_on_stdin(what: &str, from_stdin: bool) -> String {
             "No {what} was given: standard input is not a terminal and gave nothing. Pipe the {what} in with {option}, or run the command on a terminal to type it."
         )
     }
-}
-
-/// "password" becomes "Password" for a prompt; "API key" stays as it is.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

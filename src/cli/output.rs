@@ -118,30 +118,34 @@ pub const MAX_CELL_WIDTH: usize = 40;
 /// An aligned table for people. Missing values show as a dash; long values are cut with "…";
 /// widths are what a terminal shows (名 takes two columns).
 pub fn table(keys: &[&ApiKey], reveal: Reveal) -> String {
-    let header = ["KEY", "NAME", "ROLE", "CUSTOMER", "CREATED", "ACTIVE"];
-    let rows: Vec<[String; 6]> = keys
-        .iter()
-        .map(|key| {
-            [
-                // A revealed key is shown whole: that is what --reveal is for.
-                shown_number(key, reveal),
-                cell(&dash(key.name())),
-                cell(key.role_label()),
-                cell(&dash(key.customer())),
-                cell(&dash(key.created())),
-                if key.active { "yes" } else { "no" }.to_owned(),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::width);
-    for row in &rows {
+    let header = ["KEY", "NAME", "ROLE", "CUSTOMER", "CREATED", "ACTIVE"].map(str::to_owned);
+    let rows = keys.iter().map(|key| {
+        [
+            // A revealed key is shown whole: that is what --reveal is for.
+            shown_number(key, reveal),
+            cell(&dash(key.name())),
+            cell(key.role_label()),
+            cell(&dash(key.customer())),
+            cell(&dash(key.created())),
+            if key.active { "yes" } else { "no" }.to_owned(),
+        ]
+    });
+    let rows: Vec<[String; 6]> = std::iter::once(header).chain(rows).collect();
+    aligned(&rows)
+}
+
+/// Rows as aligned columns, two spaces apart, each as wide as a terminal shows its widest cell
+/// (名 takes two columns); nothing trails a line.
+pub fn aligned<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0; N];
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.width());
         }
     }
     let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let padded: Vec<String> = cells
+    for row in rows {
+        let padded: Vec<String> = row
             .iter()
             .zip(widths)
             .map(|(cell, width)| {
@@ -151,10 +155,6 @@ pub fn table(keys: &[&ApiKey], reveal: Reveal) -> String {
             .collect();
         out.push_str(padded.join("  ").trim_end());
         out.push('\n');
-    };
-    line(&header);
-    for row in &rows {
-        line(&row.each_ref().map(String::as_str));
     }
     out
 }

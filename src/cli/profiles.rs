@@ -1,7 +1,5 @@
 //! `profile list|add|remove|use|rename`.
 
-use std::fmt::Write as _;
-
 use super::args::{GlobalArgs, ProfileAddArgs, ProfileCommand};
 use super::failure::Failure;
 use super::output;
@@ -144,49 +142,23 @@ fn read_only(what: &str) -> Failure {
 /// The profiles, one a line, in aligned columns: default mark, name, method, base URL.
 fn profile_table(settings: &Settings) -> String {
     let default = settings.default_profile_name();
+    let marked = |name: &str| {
+        let mark = if default == Some(name) { '*' } else { ' ' };
+        format!("{mark} {name}")
+    };
     let mut rows: Vec<[String; 3]> = settings
         .profile_names()
         .map(|name| {
             let profile = settings.profile(name).cloned().unwrap_or_default();
-            [
-                name.to_owned(),
-                profile.method.to_string(),
-                profile.base_url,
-            ]
+            [marked(name), profile.method.to_string(), profile.base_url]
         })
         .collect();
     rows.push([
-        SANDBOX_PROFILE.to_owned(),
+        marked(SANDBOX_PROFILE),
         "built in".to_owned(),
         "the embedded sandbox with the demo account".to_owned(),
     ]);
-    let width = |column: usize| {
-        rows.iter()
-            .map(|row| row[column].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let (name_width, method_width) = (width(0), width(1));
-    let pad = |text: &str, width: usize| {
-        let fill = width.saturating_sub(text.chars().count());
-        format!("{text}{}", " ".repeat(fill))
-    };
-    let mut text = String::new();
-    for [name, method, url] in &rows {
-        let mark = if default == Some(name.as_str()) {
-            '*'
-        } else {
-            ' '
-        };
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            text,
-            "{mark} {}  {}  {url}",
-            pad(name, name_width),
-            pad(method, method_width)
-        );
-    }
-    text
+    output::aligned(&rows)
 }
 
 /// The new profile, and where its base URL came from (for the sentence that names it).

@@ -988,14 +988,7 @@ fn deleting_one_of_two_profiles_says_so_after_the_other_opens() {
     save_secret(&world, "Home", AuthMethod::ApiKey, ADMIN_KEY);
     let mut settings = settings_with("Work", &sandbox, AuthMethod::ApiKey);
     settings
-        .add_profile(
-            "Home",
-            Profile {
-                base_url: sandbox.base_url(),
-                method: AuthMethod::ApiKey,
-                ..Profile::default()
-            },
-        )
+        .add_profile("Home", settings.profile("Work").unwrap().clone())
         .unwrap();
     let mut harness = world.open(
         settings,

@@ -324,11 +324,8 @@ fn way_forward_section(
 
 /// "Connected. Vendor login: full access." (the status line says it too).
 pub fn connected_text(access: crate::api::Access) -> String {
-    let access = access.to_string();
-    let mut chars = access.chars();
-    let capitalised: String = chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
-    format!("Connected. {capitalised}.")
+    format!(
+        "Connected. {}.",
+        crate::words::capitalized(&access.to_string())
+    )
 }

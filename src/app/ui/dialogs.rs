@@ -97,10 +97,7 @@ fn create(ui: &mut Ui, form: &mut CreateForm, tasks: &Tasks, commands: &mut Vec<
             "licensee number, e.g. I042-ACME",
         );
         // Enter in a one-line field creates the key, as in other dialogs.
-        let entered = |field: &egui::Response| {
-            field.lost_focus() && field.ctx.input(|i| i.key_pressed(egui::Key::Enter))
-        };
-        if entered(&name) || entered(&customer) {
+        if widgets::entered(&name) || widgets::entered(&customer) {
             commands.push(Command::SubmitCreate);
         }
         widgets::form_note(ui, |ui| {
@@ -230,7 +227,7 @@ fn revoke(
             if std::mem::take(&mut form.focus_typed) {
                 field.request_focus();
             }
-            enter_pressed = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            enter_pressed = widgets::entered(&field);
         });
     }
     if let Some(error) = &form.error {

@@ -56,6 +56,12 @@ pub fn text_field(ui: &mut Ui, label: &str, value: &mut String, hint: &str) -> e
     })
 }
 
+/// Whether Enter was pressed in this one-line field (it gives up the focus then): the way to
+/// confirm a dialog from the keyboard.
+pub fn entered(field: &egui::Response) -> bool {
+    field.lost_focus() && field.ctx.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
 /// Wide enough for a base URL with a port, narrow enough for the 540-point dialogs.
 pub const FIELD_WIDTH: f32 = 360.0;
 
